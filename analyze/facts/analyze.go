@@ -78,6 +78,9 @@ func (w *Worker) AnalyzeCell(index int, c *notebook.Cell, defined func(string) b
 	out.UsePos = wk.usePos
 	out.DefPos = wk.defPos
 	eager := append([]string(nil), wk.uses.items...)
+	out.RMW = wk.rmw
+	out.History = wk.history
+	lastStatement(out, tree)
 
 	// Deferred scopes (def and lambda bodies) with symtable's rules.
 	col := &collector{t: tree, pos: pos}
@@ -103,9 +106,15 @@ func (w *Worker) AnalyzeCell(index int, c *notebook.Cell, defined func(string) b
 			parent = s
 		}
 		fs := col.function(parent, d.node)
-		refs, rp, gd, calls := resolveGlobals(fs)
+		refs, rp, gd, calls, live := resolveGlobals(fs)
 		gdecl = append(gdecl, gd...)
-		free := filterIgnorable(refs)
+		// Free names that only unreachable code reads never run.
+		var free []string
+		for _, r := range filterIgnorable(refs) {
+			if live[r] {
+				free = append(free, r)
+			}
+		}
 		for _, r := range refs {
 			if _, ok := refPos[r]; !ok {
 				refPos[r] = rp[r]
@@ -187,6 +196,9 @@ func (w *Worker) AnalyzeCell(index int, c *notebook.Cell, defined func(string) b
 			out.Dynamic = append(out.Dynamic, Dynamic{Kind: "run", Pos: Pos{m.Line, m.Col}, Text: "%run " + m.Args})
 		case (m.Kind == ps.LineMagic || m.Kind == ps.Automagic) && m.Name == "store" && strings.Contains(" "+m.Args+" ", " -r"):
 			out.Dynamic = append(out.Dynamic, Dynamic{Kind: "store", Pos: Pos{m.Line, m.Col}, Text: "%store " + m.Args})
+		case (m.Kind == ps.LineMagic || m.Kind == ps.Automagic) && m.Name == "pylab":
+			// %pylab does `from pylab import *` (numpy and matplotlib names).
+			out.Dynamic = append(out.Dynamic, Dynamic{Kind: "star-import", Pos: Pos{m.Line, m.Col}, Text: "%pylab " + m.Args})
 		case (m.Kind == ps.LineMagic || m.Kind == ps.Automagic) && (m.Name == "load" || m.Name == "loadpy"):
 			out.Dynamic = append(out.Dynamic, Dynamic{Kind: "load", Pos: Pos{m.Line, m.Col}, Text: "%" + m.Name + " " + m.Args})
 		}
@@ -331,4 +343,53 @@ func python2Constructs(t *ps.Tree, pos func(ps.NodeID) Pos) []SyntaxProblem {
 		}
 	}
 	return out
+}
+
+// lastStatement records what IPython would display: whether the last
+// top-level statement is an expression, ends with ";", or is a magic line;
+// and whether the cell calls anything.
+func lastStatement(c *Cell, t *ps.Tree) {
+	root := t.Root()
+	if root == ps.NoNode {
+		return
+	}
+	last := ps.NoNode
+	semi := false
+	for ch := t.FirstChild(root); ch != ps.NoNode; ch = t.NextSibling(root, ch) {
+		if t.IsExtra(ch) {
+			continue
+		}
+		if !t.IsNamed(ch) {
+			if t.Text(ch) == ";" {
+				semi = true
+			}
+			continue
+		}
+		last, semi = ch, false
+	}
+	// A trailing ";" may also be the last child of the statement itself.
+	if last != ps.NoNode {
+		for ch := t.FirstChild(last); ch != ps.NoNode; ch = t.NextSibling(last, ch) {
+			if !t.IsNamed(ch) && t.Text(ch) == ";" {
+				semi = true
+			}
+		}
+		if t.Kind(last) == ps.ExpressionStatement {
+			k := t.FirstNamed(last)
+			c.LastExpr = k != ps.NoNode && t.Kind(k) != ps.Assignment && t.Kind(k) != ps.AugmentedAssignment
+		}
+		row := t.StartPoint(last).Row + 1
+		for _, m := range c.Masked.Magics {
+			if row >= m.Line && row <= m.EndLine {
+				c.LastMagic = true
+			}
+		}
+	}
+	c.Semicolon = semi
+	for i := 0; i < t.Len(); i++ {
+		if t.Kind(ps.NodeID(i)) == ps.Call {
+			c.HasCall = true
+			break
+		}
+	}
 }

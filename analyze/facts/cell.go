@@ -48,6 +48,23 @@ const (
 	DefMagic                   // x = !cmd, x = %magic, %%capture x
 )
 
+// NameUse is a read of a name at a position.
+type NameUse struct {
+	Text string
+	Pos  Pos
+}
+
+// RMW is a read-modify-write of a name the cell did not bind before.
+type RMW struct {
+	Name string
+	Pos  Pos
+	// Kind is "augassign" (x += …), "selfop" (x = x <op> …), "subscript"
+	// (df[c] = … df[c] …), "append" (lst.append/extend/insert), "inplace"
+	// (inplace=True), or "rebind" (x = f(x), an info-level case).
+	Kind string
+	Text string // the statement, whitespace-collapsed and shortened
+}
+
 // SyntaxProblem is a parse error or a Python 2 construct in a cell.
 type SyntaxProblem struct {
 	Pos, End Pos
@@ -100,6 +117,21 @@ type Cell struct {
 	// as arguments (df.apply(f)), used to resolve free names of notebook
 	// functions.
 	Calls []string
+
+	// RMW are statements that read a value from another cell and replace or
+	// change it in place (NB108: running the cell twice changes the state).
+	RMW []RMW
+	// LastExpr is set when the cell's last statement is an expression
+	// statement (IPython displays its value), Semicolon when that statement
+	// ends with ";" (display suppressed). LastMagic is set when the last
+	// statement is a masked magic line.
+	LastExpr, Semicolon, LastMagic bool
+	// HasCall is set when the cell contains any call expression.
+	HasCall bool
+
+	// History are reads of IPython's input/output history (_12, _i3, Out,
+	// In), which exist only inside IPython.
+	History []NameUse
 
 	// DefKinds says how each defined name is bound (the last binding wins).
 	DefKinds map[string]DefKind

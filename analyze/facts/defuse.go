@@ -31,19 +31,34 @@ type walker struct {
 	pos func(ps.NodeID) Pos
 
 	defines, uses, mutates, deletes, callMutates, calls orderedSet
-	defined                                             map[string]bool
-	scopes                                              []*eagerScope
-	starImps                                            []string
-	imports                                             []Import
-	defKinds                                            map[string]DefKind
-	usePos                                              map[string]Pos
-	defPos                                              map[string]Pos
-	deferred                                            []deferredFn
-	dynamic                                             []Dynamic
-	classStack                                          []string
-	kind                                                DefKind // binding kind of the statement being walked
-	lambdaName                                          string  // target name when a statement is `name = lambda ...`
-	buf                                                 []ps.NodeID
+
+	defined    map[string]bool
+	scopes     []*eagerScope
+	starImps   []string
+	imports    []Import
+	defKinds   map[string]DefKind
+	usePos     map[string]Pos
+	defPos     map[string]Pos
+	deferred   []deferredFn
+	dynamic    []Dynamic
+	classStack []string
+	kind       DefKind // binding kind of the statement being walked
+	lambdaName string  // target name when a statement is `name = lambda ...`
+	buf        []ps.NodeID
+	rmw        []RMW
+	history    []NameUse
+	watch      string // name whose loads are watched (x = f(x))
+	watchHit   bool
+}
+
+func (w *walker) addRMW(name string, n ps.NodeID, kind string) {
+	w.rmw = append(w.rmw, RMW{Name: name, Pos: w.pos(n), Kind: kind, Text: shortText(w.t.Text(n))})
+}
+
+// exposed reports whether a module-level name has not been bound earlier in
+// the cell, so its value comes from another cell.
+func (w *walker) exposed(name string) bool {
+	return len(w.scopes) == 0 && !w.defined[name] && !ignorable(name)
 }
 
 func newWalker(t *ps.Tree, pos func(ps.NodeID) Pos) *walker {
@@ -60,6 +75,9 @@ func (w *walker) children(n ps.NodeID) []ps.NodeID {
 // ---- name events ---------------------------------------------------------
 
 func (w *walker) load(name string, n ps.NodeID) {
+	if name == w.watch {
+		w.watchHit = true
+	}
 	for i := len(w.scopes) - 1; i >= 0; i-- {
 		s := w.scopes[i]
 		if s.kind == 'c' && i != len(w.scopes)-1 {
@@ -69,7 +87,13 @@ func (w *walker) load(name string, n ps.NodeID) {
 			return
 		}
 	}
-	if w.defined[name] || ignorable(name) {
+	if w.defined[name] {
+		return
+	}
+	if ignorable(name) {
+		if isHistoryName(name) || name == "Out" || name == "In" || name == "_oh" || name == "_ih" {
+			w.history = append(w.history, NameUse{Text: name, Pos: w.pos(n)})
+		}
 		return
 	}
 	if w.uses.add(name) {
@@ -333,8 +357,29 @@ func (w *walker) assignment(n ps.NodeID) {
 		case t.Kind(value) == ps.Lambda && len(targets) == 1 && t.Kind(targets[0]) == ps.Identifier:
 			w.lambdaName = w.text(targets[0])
 		}
+		single := len(targets) == 1 && targets[0] != ps.NoNode
+		var watched string
+		if single && t.Kind(targets[0]) == ps.Identifier && w.exposed(w.text(targets[0])) {
+			watched = w.text(targets[0])
+			w.watch, w.watchHit = watched, false
+		}
 		w.expr(value)
 		w.lambdaName = ""
+		if watched != "" {
+			if w.watchHit {
+				kind := "rebind"
+				if t.Kind(value) == ps.BinaryOperator && operandIs(t, value, watched) {
+					kind = "selfop"
+				}
+				w.addRMW(watched, n, kind)
+			}
+			w.watch, w.watchHit = "", false
+		}
+		if single && (t.Kind(targets[0]) == ps.Subscript || t.Kind(targets[0]) == ps.Attribute) {
+			if r := rootName(t, targets[0]); r != "" && w.exposed(r) && readsSame(t, value, targets[0]) {
+				w.addRMW(r, n, "subscript")
+			}
+		}
 	} else if annotation != ps.NoNode {
 		// `a.b: int` evaluates a (and the subscript) but stores nothing.
 		tg := targets[0]
@@ -355,14 +400,60 @@ func (w *walker) augAssignment(n ps.NodeID) {
 	tg := t.ChildByField(n, ps.FLeft)
 	val := t.ChildByField(n, ps.FRight)
 	if tg != ps.NoNode && t.Kind(tg) == ps.Identifier {
+		if w.exposed(w.text(tg)) {
+			w.addRMW(w.text(tg), n, "augassign")
+		}
 		w.load(w.text(tg), tg)
 		w.expr(val)
 		w.kind = DefOther
 		w.bind(w.text(tg), tg)
 		return
 	}
+	if r := rootName(t, tg); r != "" && w.exposed(r) {
+		w.addRMW(r, n, "augassign")
+	}
 	w.expr(val)
 	w.store(tg)
+}
+
+// operandIs reports whether a binary operation has name as a direct operand
+// (x = x + 1, x = 2 * x).
+func operandIs(t *ps.Tree, bin ps.NodeID, name string) bool {
+	for _, f := range []ps.Field{ps.FLeft, ps.FRight} {
+		c := t.ChildByField(bin, f)
+		if c == ps.NoNode {
+			continue
+		}
+		if t.Kind(c) == ps.Identifier && pyName(t.Text(c)) == name {
+			return true
+		}
+		if t.Kind(c) == ps.BinaryOperator && operandIs(t, c, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// readsSame reports whether expression v reads exactly the location of an
+// attribute or subscript target (df[c] = df[c] * 2).
+func readsSame(t *ps.Tree, v, target ps.NodeID) bool {
+	if v == ps.NoNode {
+		return false
+	}
+	want := strings.Join(strings.Fields(t.Text(target)), "")
+	kind := t.Kind(target)
+	found := false
+	t.Descendants(v, func(d ps.NodeID) bool {
+		if found {
+			return false
+		}
+		if t.Kind(d) == kind && strings.Join(strings.Fields(t.Text(d)), "") == want {
+			found = true
+			return false
+		}
+		return true
+	})
+	return found
 }
 
 // store binds an assignment target (names), or evaluates the object of an
@@ -986,8 +1077,17 @@ func (w *walker) methodCall(call, fn ps.NodeID) {
 	if root == "" {
 		return
 	}
-	if inPlaceMethods[method] || hasInplaceTrue(t, call) {
+	inplace := hasInplaceTrue(t, call)
+	if inPlaceMethods[method] || inplace {
 		w.callMutates.add(root)
+	}
+	if w.exposed(root) {
+		switch {
+		case inplace:
+			w.addRMW(root, call, "inplace")
+		case method == "append" || method == "extend" || method == "insert":
+			w.addRMW(root, call, "append")
+		}
 	}
 }
 

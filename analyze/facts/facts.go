@@ -61,6 +61,9 @@ type Notebook struct {
 	cellsOnce sync.Once
 	cells     []*Cell // indexed by cell index; nil for markdown and raw cells
 	code      []*Cell // code cells in order
+
+	graphOnce sync.Once
+	graph     *Graph
 }
 
 // New prepares the analysis of nb; nothing is computed until asked for.

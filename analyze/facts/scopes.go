@@ -13,9 +13,13 @@ type fscope struct {
 	nonlocals map[string]bool
 	refs      []string
 	refPos    map[string]Pos
-	calls     []string
-	children  []*fscope
-	parent    *fscope
+	// dead are refs only in unreachable code (after return, raise,
+	// continue or break in the same block): symtable counts them, but they
+	// never run.
+	dead     map[string]bool
+	calls    []string
+	children []*fscope
+	parent   *fscope
 }
 
 func newFscope(kind byte, parent *fscope) *fscope {
@@ -28,8 +32,9 @@ func newFscope(kind byte, parent *fscope) *fscope {
 }
 
 type collector struct {
-	t   *ps.Tree
-	pos func(ps.NodeID) Pos
+	t    *ps.Tree
+	pos  func(ps.NodeID) Pos
+	dead bool // inside unreachable statements
 }
 
 func (c *collector) ref(s *fscope, name string, n ps.NodeID) {
@@ -37,6 +42,14 @@ func (c *collector) ref(s *fscope, name string, n ps.NodeID) {
 	if _, ok := s.refPos[name]; !ok {
 		s.refPos[name] = c.pos(n)
 		s.refs = append(s.refs, name)
+		if c.dead {
+			if s.dead == nil {
+				s.dead = map[string]bool{}
+			}
+			s.dead[name] = true
+		}
+	} else if !c.dead && s.dead[name] {
+		delete(s.dead, name)
 	}
 }
 
@@ -111,11 +124,17 @@ func (c *collector) stmts(s *fscope, n ps.NodeID) {
 	if n == ps.NoNode {
 		return
 	}
+	wasDead := c.dead
 	for ch := c.t.FirstChild(n); ch != ps.NoNode; ch = c.t.NextSibling(n, ch) {
 		if c.t.IsNamed(ch) && !c.t.IsExtra(ch) {
 			c.stmt(s, ch)
+			switch c.t.Kind(ch) {
+			case ps.ReturnStatement, ps.RaiseStatement, ps.ContinueStatement, ps.BreakStatement:
+				c.dead = true // the rest of this block never runs
+			}
 		}
 	}
+	c.dead = wasDead
 }
 
 func (c *collector) stmt(s *fscope, n ps.NodeID) {
@@ -563,16 +582,24 @@ func (c *collector) comprehension(s *fscope, n ps.NodeID) {
 // resolveGlobals returns, for a deferred scope tree, the names symtable
 // would classify as global and referenced, in collection order, and the
 // names declared global and assigned in function scopes.
-func resolveGlobals(root *fscope) (refs []string, refPos map[string]Pos, gdecl []string, calls []string) {
+//
+// live are the refs that occur in reachable code.
+func resolveGlobals(root *fscope) (refs []string, refPos map[string]Pos, gdecl []string, calls []string, live map[string]bool) {
 	refPos = map[string]Pos{}
+	live = map[string]bool{}
 	seen := map[string]bool{}
 	var walk func(s *fscope)
 	walk = func(s *fscope) {
 		for _, name := range s.refs {
-			if isGlobalIn(s, name) && !seen[name] {
-				seen[name] = true
-				refs = append(refs, name)
-				refPos[name] = s.refPos[name]
+			if isGlobalIn(s, name) {
+				if !s.dead[name] {
+					live[name] = true
+				}
+				if !seen[name] {
+					seen[name] = true
+					refs = append(refs, name)
+					refPos[name] = s.refPos[name]
+				}
 			}
 		}
 		if s.kind == 'f' || s.kind == 'p' {
@@ -589,7 +616,7 @@ func resolveGlobals(root *fscope) (refs []string, refPos map[string]Pos, gdecl [
 	}
 	walk(root)
 	sortStrings(gdecl)
-	return refs, refPos, gdecl, calls
+	return refs, refPos, gdecl, calls, live
 }
 
 // isGlobalIn applies Python's scoping to a name referenced in scope s.

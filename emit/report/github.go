@@ -1,0 +1,94 @@
+package report
+
+import (
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/nbprod/nbprod/analyze"
+)
+
+// GitHub writes one GitHub Actions workflow command per active finding:
+//
+//	::error file=nb.ipynb,line=57,col=9,title=NB301 absolute-local-path::message
+//
+// blocker → error, warning → warning, info → notice. Positions are in the
+// .ipynb file (file_line, file_column); notebook-level findings point at
+// line 1. The fix, when there is one, is a second line of the message.
+// No end position is given (see the SARIF notes). Internal errors become
+// "::error" commands titled "nbprod internal error". Suppressed and
+// baselined findings are left out.
+func GitHub(w io.Writer, res *analyze.Result, _ Options) error {
+	v := newView(res)
+	var b strings.Builder
+	for i := range v.findings {
+		f := &v.findings[i]
+		if !f.Active() {
+			continue
+		}
+		line := 1
+		if hasCell(f) && f.FileLine > 0 {
+			line = f.FileLine
+		}
+		props := [][2]string{{"file", f.Path}, {"line", strconv.Itoa(line)}}
+		if hasCell(f) && f.FileLine > 0 && f.FileColumn > 0 {
+			props = append(props, [2]string{"col", strconv.Itoa(f.FileColumn)})
+		}
+		title := f.Rule
+		if f.Name != "" {
+			title += " " + f.Name
+		}
+		props = append(props, [2]string{"title", title})
+		msg := f.Message
+		if f.Fix != "" {
+			msg += "\nfix: " + f.Fix
+		}
+		writeCommand(&b, githubCommand(f.Severity), props, msg)
+	}
+	for _, e := range v.errors {
+		var props [][2]string
+		if e.Path != "" {
+			props = append(props, [2]string{"file", e.Path})
+		}
+		props = append(props, [2]string{"title", "nbprod internal error"})
+		writeCommand(&b, "error", props, e.Msg)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func githubCommand(s analyze.Severity) string {
+	switch s {
+	case analyze.Blocker:
+		return "error"
+	case analyze.Warning:
+		return "warning"
+	}
+	return "notice"
+}
+
+// writeCommand writes "::name k=v,k=v::message" with the escaping of
+// @actions/core (toolkit command.ts).
+func writeCommand(b *strings.Builder, name string, props [][2]string, msg string) {
+	b.WriteString("::" + name)
+	for i, p := range props {
+		if i == 0 {
+			b.WriteByte(' ')
+		} else {
+			b.WriteByte(',')
+		}
+		b.WriteString(p[0] + "=" + escapeProperty(p[1]))
+	}
+	b.WriteString("::" + escapeData(msg) + "\n")
+}
+
+var (
+	dataEscaper     = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A")
+	propertyEscaper = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C")
+)
+
+// escapeData escapes a command's message.
+func escapeData(s string) string { return dataEscaper.Replace(s) }
+
+// escapeProperty escapes a command property value.
+func escapeProperty(s string) string { return propertyEscaper.Replace(s) }

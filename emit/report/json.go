@@ -1,0 +1,231 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+
+	"github.com/nbprod/nbprod/analyze"
+)
+
+// JSONVersion is the "version" of the JSON report document.
+const JSONVersion = 1
+
+// The wire structs of the JSON report (CONTRACT.md §5). Keys are fixed
+// here, never derived from the analyze types. Pointers are null when a
+// field does not apply.
+type (
+	jsonReport struct {
+		Version   int            `json:"version"`
+		Tool      jsonTool       `json:"tool"`
+		Findings  []jsonFinding  `json:"findings"`
+		Notebooks []jsonNotebook `json:"notebooks"`
+		Summary   jsonSummary    `json:"summary"`
+		Errors    []jsonError    `json:"errors"`
+	}
+	jsonTool struct {
+		Name    string `json:"name"`
+		Version string `json:"version"`
+	}
+	jsonFinding struct {
+		Rule              string         `json:"rule"`
+		Name              string         `json:"name"`
+		Severity          string         `json:"severity"`
+		Category          string         `json:"category"`
+		Path              string         `json:"path"`
+		Cell              *int           `json:"cell"`
+		CellID            *string        `json:"cell_id"`
+		Line              *int           `json:"line"`
+		Column            *int           `json:"column"`
+		EndLine           *int           `json:"end_line"`
+		EndColumn         *int           `json:"end_column"`
+		FileLine          *int           `json:"file_line"`
+		FileColumn        *int           `json:"file_column"`
+		Output            *jsonOutput    `json:"output"`
+		Message           string         `json:"message"`
+		Fix               *string        `json:"fix"`
+		Fingerprint       *string        `json:"fingerprint"`
+		Suppressed        bool           `json:"suppressed"`
+		SuppressionReason *string        `json:"suppression_reason"`
+		Baselined         bool           `json:"baselined"`
+		Data              map[string]any `json:"data"`
+		Related           []jsonRelated  `json:"related"`
+	}
+	jsonOutput struct {
+		Index int    `json:"index"`
+		MIME  string `json:"mime"`
+		Line  *int   `json:"line"`
+	}
+	jsonRelated struct {
+		Cell    *int   `json:"cell"`
+		Line    *int   `json:"line"`
+		Column  *int   `json:"column"`
+		Message string `json:"message"`
+	}
+	jsonNotebook struct {
+		Path       string     `json:"path"`
+		Cells      int        `json:"cells"`
+		CodeCells  int        `json:"code_cells"`
+		Language   *string    `json:"language"`
+		Unreadable bool       `json:"unreadable"`
+		Score      int        `json:"score"`
+		Counts     jsonCounts `json:"counts"`
+	}
+	jsonCounts struct {
+		Blocker int `json:"blocker"`
+		Warning int `json:"warning"`
+		Info    int `json:"info"`
+	}
+	jsonSummary struct {
+		Notebooks  int            `json:"notebooks"`
+		Findings   int            `json:"findings"`
+		Suppressed int            `json:"suppressed"`
+		Baselined  int            `json:"baselined"`
+		BySeverity jsonCounts     `json:"by_severity"`
+		ByRule     map[string]int `json:"by_rule"`
+	}
+	jsonError struct {
+		Path    string `json:"path"`
+		Message string `json:"message"`
+	}
+)
+
+// JSON writes the versioned JSON report of CONTRACT.md §5. Every finding is
+// listed, suppressed and baselined ones included ("suppressed", "baselined");
+// the summary counts active findings, plus the suppressed and baselined
+// ones separately. Beyond the contract's keys it adds "baselined" and
+// "related" to findings, "unreadable" to notebooks, "suppressed" and
+// "baselined" to the summary, and a top-level "errors" list of internal
+// errors.
+func JSON(w io.Writer, res *analyze.Result, opts Options) error {
+	v := newView(res)
+	doc := jsonReport{
+		Version:   JSONVersion,
+		Tool:      jsonTool{Name: toolName, Version: opts.ToolVersion},
+		Findings:  make([]jsonFinding, 0, len(v.findings)),
+		Notebooks: make([]jsonNotebook, 0, len(v.notebooks)),
+		Errors:    make([]jsonError, 0, len(v.errors)),
+	}
+	for i := range v.findings {
+		doc.Findings = append(doc.Findings, wireFinding(&v.findings[i]))
+	}
+	for i := range v.notebooks {
+		nb := &v.notebooks[i]
+		doc.Notebooks = append(doc.Notebooks, jsonNotebook{
+			Path:       nb.Path,
+			Cells:      nb.Cells,
+			CodeCells:  nb.CodeCells,
+			Language:   optString(nb.Language),
+			Unreadable: nb.Unreadable,
+			Score:      nb.Score,
+			Counts:     countsOf(nb.Counts),
+		})
+	}
+	doc.Summary = jsonSummary{
+		Notebooks:  v.sum.Notebooks,
+		Findings:   v.sum.Findings,
+		Suppressed: v.sum.Suppressed,
+		Baselined:  v.sum.Baselined,
+		BySeverity: countsOf(v.sum.BySeverity),
+		ByRule:     map[string]int{},
+	}
+	for id, n := range v.sum.ByRule {
+		doc.Summary.ByRule[id] = n
+	}
+	for _, e := range v.errors {
+		doc.Errors = append(doc.Errors, jsonError{Path: e.Path, Message: e.Msg})
+	}
+	return writeJSON(w, doc)
+}
+
+// writeJSON encodes doc indented, without HTML escaping (so "<redacted …>"
+// stays readable); encoding/json sorts map keys, so the bytes are stable.
+func writeJSON(w io.Writer, doc any) error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return fmt.Errorf("encode report: %w", err)
+	}
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+func wireFinding(f *analyze.Finding) jsonFinding {
+	j := jsonFinding{
+		Rule:        f.Rule,
+		Name:        f.Name,
+		Severity:    f.Severity.String(),
+		Category:    string(f.Category),
+		Path:        f.Path,
+		FileLine:    optInt(f.FileLine),
+		FileColumn:  optInt(f.FileColumn),
+		Message:     f.Message,
+		Fix:         optString(f.Fix),
+		Fingerprint: optString(f.Fingerprint),
+		Suppressed:  f.Suppressed,
+		Baselined:   f.Baselined,
+		Data:        wireData(f.Data),
+		Related:     make([]jsonRelated, 0, len(f.Related)),
+	}
+	if f.Suppressed {
+		j.SuppressionReason = optString(f.SuppressionReason)
+	}
+	if hasCell(f) {
+		cell := f.Cell
+		j.Cell = &cell
+		j.CellID = optString(f.CellID)
+		j.Line, j.Column = optInt(f.Line), optInt(f.Column)
+		j.EndLine, j.EndColumn = optInt(f.EndLine), optInt(f.EndColumn)
+		if f.Output != nil {
+			j.Output = &jsonOutput{Index: f.Output.Index, MIME: f.Output.MIME, Line: optInt(f.Output.Line)}
+		}
+	} else {
+		// Notebook level: no cell, no position (CONTRACT.md §1).
+		j.FileLine, j.FileColumn = nil, nil
+	}
+	for _, r := range f.Related {
+		jr := jsonRelated{Message: r.Message}
+		if r.Cell >= 0 {
+			cell := r.Cell
+			jr.Cell = &cell
+			jr.Line, jr.Column = optInt(r.Line), optInt(r.Column)
+		}
+		j.Related = append(j.Related, jr)
+	}
+	return j
+}
+
+// wireData copies Data (nil or empty → null).
+func wireData(d map[string]any) map[string]any {
+	if len(d) == 0 {
+		return nil
+	}
+	out := make(map[string]any, len(d))
+	for k, v := range d {
+		out[k] = v
+	}
+	return out
+}
+
+func countsOf(m map[analyze.Severity]int) jsonCounts {
+	return jsonCounts{Blocker: m[analyze.Blocker], Warning: m[analyze.Warning], Info: m[analyze.Info]}
+}
+
+// optInt is nil for zero (positions are 1-based; zero means "not
+// applicable").
+func optInt(n int) *int {
+	if n <= 0 {
+		return nil
+	}
+	return &n
+}
+
+func optString(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}

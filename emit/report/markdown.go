@@ -1,0 +1,192 @@
+package report
+
+import (
+	"io"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/nbprod/nbprod/analyze"
+)
+
+// mdManyFindings is the number of blocker and warning rows above which a
+// notebook's table is collapsed into a <details> block.
+const mdManyFindings = 20
+
+// Markdown writes a report for a pull-request comment: a heading, the
+// summary line, one section per notebook with active findings (a table of
+// blockers and warnings, info findings collapsed in <details>), internal
+// errors, and a per-notebook readiness table. Suppressed and baselined
+// findings are counted in the summary line only.
+func Markdown(w io.Writer, res *analyze.Result, _ Options) error {
+	v := newView(res)
+	var b strings.Builder
+	b.WriteString("## nbprod report\n\n")
+	b.WriteString(mdText(summarySentence(v.sum)) + "\n")
+	for _, g := range v.groups() {
+		var main, info []*analyze.Finding
+		for _, f := range g.findings {
+			switch {
+			case !f.Active():
+			case f.Severity == analyze.Info:
+				info = append(info, f)
+			default:
+				main = append(main, f)
+			}
+		}
+		if len(main) == 0 && len(info) == 0 {
+			continue
+		}
+		b.WriteString("\n### " + mdCode(g.path))
+		if g.nb != nil {
+			b.WriteString(" · score " + strconv.Itoa(g.nb.Score) + "/100")
+			if g.nb.Unreadable {
+				b.WriteString(" (unreadable)")
+			}
+		}
+		b.WriteString("\n")
+		if len(main) > 0 {
+			if len(main) > mdManyFindings {
+				var parts []string
+				for _, sev := range []analyze.Severity{analyze.Blocker, analyze.Warning} {
+					if n := countSeverity(main, sev); n > 0 {
+						parts = append(parts, severityCount(sev, n))
+					}
+				}
+				b.WriteString("\n<details>\n<summary>" + joinAnd(parts) + "</summary>\n")
+				mdFindingTable(&b, main)
+				b.WriteString("\n</details>\n")
+			} else {
+				mdFindingTable(&b, main)
+			}
+		}
+		if len(info) > 0 {
+			b.WriteString("\n<details>\n<summary>" + severityCount(analyze.Info, len(info)) + "</summary>\n")
+			mdFindingTable(&b, info)
+			b.WriteString("\n</details>\n")
+		}
+	}
+	if len(v.errors) > 0 {
+		b.WriteString("\n### Internal errors\n\n")
+		for _, e := range v.errors {
+			b.WriteString("- " + mdCode(e.Path) + ": " + mdText(e.Msg) + "\n")
+		}
+	}
+	if len(v.notebooks) > 0 {
+		b.WriteString("\n### Readiness\n\n")
+		b.WriteString("| Notebook | Score | Blockers | Warnings | Info |\n")
+		b.WriteString("| --- | ---: | ---: | ---: | ---: |\n")
+		for i := range v.notebooks {
+			nb := &v.notebooks[i]
+			score := strconv.Itoa(nb.Score)
+			if nb.Unreadable {
+				score += " (unreadable)"
+			}
+			b.WriteString("| " + mdCode(nb.Path) + " | " + score + " | " +
+				strconv.Itoa(nb.Counts[analyze.Blocker]) + " | " +
+				strconv.Itoa(nb.Counts[analyze.Warning]) + " | " +
+				strconv.Itoa(nb.Counts[analyze.Info]) + " |\n")
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func countSeverity(fs []*analyze.Finding, sev analyze.Severity) int {
+	n := 0
+	for _, f := range fs {
+		if f.Severity == sev {
+			n++
+		}
+	}
+	return n
+}
+
+func mdFindingTable(b *strings.Builder, fs []*analyze.Finding) {
+	b.WriteString("\n| Severity | Rule | Location | Message |\n| --- | --- | --- | --- |\n")
+	for _, f := range fs {
+		sev := f.Severity.String()
+		if f.Severity == analyze.Blocker {
+			sev = "**" + sev + "**"
+		}
+		rule := "[" + mdText(f.Rule) + "](" + RuleDocURL(mdURLPart(f.Rule)) + ")"
+		if f.Name != "" {
+			rule += " " + mdText(f.Name)
+		}
+		msg := mdText(f.Message)
+		if f.Fix != "" {
+			msg += "<br>Fix: " + mdText(f.Fix)
+		}
+		b.WriteString("| " + sev + " | " + rule + " | " + proseLocation(f) + " | " + msg + " |\n")
+	}
+}
+
+// mdText escapes s for inline Markdown inside a table cell: Markdown
+// punctuation is backslash-escaped (so "|" cannot end the cell and
+// backticks cannot open a code span), "<", ">" and "&" become entities (no
+// raw HTML), line breaks become <br>, and "@name" gets a zero-width space
+// after the "@" so that a comment does not mention a GitHub user.
+func mdText(s string) string {
+	var b strings.Builder
+	prev := rune(-1)
+	for i, r := range s {
+		switch {
+		case r == '\r':
+			// dropped; "\n" makes the break
+		case r == '\n':
+			b.WriteString("<br>")
+		case strings.ContainsRune("\\`*_[]|~", r):
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r == '<':
+			b.WriteString("&lt;")
+		case r == '>':
+			b.WriteString("&gt;")
+		case r == '&':
+			b.WriteString("&amp;")
+		case r == '@':
+			b.WriteRune(r)
+			next, _ := utf8.DecodeRuneInString(s[i+1:])
+			if isWordRune(next) && !isWordRune(prev) {
+				b.WriteRune('\u200b')
+			}
+		case isControl(r):
+			b.WriteRune(unicode.ReplacementChar)
+		default:
+			b.WriteRune(r)
+		}
+		prev = r
+	}
+	return b.String()
+}
+
+func isWordRune(r rune) bool {
+	return r == '_' || r == '-' || unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+// mdCode renders s as a code span that survives inside a table cell: the
+// fence is longer than any backtick run in s, and "|" is escaped (GFM
+// splits cells before it parses code spans).
+func mdCode(s string) string {
+	s = oneLine(s)
+	longest, run := 0, 0
+	for _, r := range s {
+		if r == '`' {
+			run++
+			longest = max(longest, run)
+		} else {
+			run = 0
+		}
+	}
+	fence := strings.Repeat("`", longest+1)
+	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") {
+		s = " " + s + " "
+	}
+	return fence + strings.ReplaceAll(s, "|", `\|`) + fence
+}
+
+// mdURLPart keeps a rule ID usable inside a link destination.
+func mdURLPart(s string) string {
+	return encodeURIPath(s, true)
+}
