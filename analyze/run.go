@@ -163,7 +163,7 @@ func checkOne(w *facts.Worker, in Input, o *RunOptions, preread ...*notebook.Not
 		if len(findings) > 0 {
 			findings[len(findings)-1].FileLine = f.FileLine
 		}
-		out.findings = finish(nil, findings, in, o, &out.nb)
+		out.findings = finish(nil, nil, findings, in, o, &out.nb)
 		return out
 	}
 	out.nb.Cells = len(nb.Cells)
@@ -182,7 +182,7 @@ func checkOne(w *facts.Worker, in Input, o *RunOptions, preread ...*notebook.Not
 	}
 	if !pythonLanguages[nb.Language] {
 		report("NB002", Finding{Cell: -1, Message: fmt.Sprintf("kernel language is %s, not Python: the notebook is not analysed", nb.Language)})
-		out.findings = finish(nb, findings, in, o, &out.nb)
+		out.findings = finish(nb, nil, findings, in, o, &out.nb)
 		return out
 	}
 	fx := w.New(nb, envFor(in))
@@ -205,7 +205,7 @@ func checkOne(w *facts.Worker, in Input, o *RunOptions, preread ...*notebook.Not
 	for _, f := range applySuppressions(sups, findings, enabled) {
 		report(f.Rule, f)
 	}
-	out.findings = finish(nb, findings, in, o, &out.nb)
+	out.findings = finish(nb, fx, findings, in, o, &out.nb)
 	return out
 }
 
@@ -265,7 +265,7 @@ func envFor(in Input) facts.Env {
 
 // finish sorts a notebook's findings, adds snippets and fingerprints, and
 // fills the notebook summary.
-func finish(nb *notebook.Notebook, fs []Finding, in Input, o *RunOptions, sum *NotebookResult) []Finding {
+func finish(nb *notebook.Notebook, fx *facts.Notebook, fs []Finding, in Input, o *RunOptions, sum *NotebookResult) []Finding {
 	// A severity set in the config applies to every finding of the rule,
 	// escalated ones included: the user's choice wins.
 	for i := range fs {
@@ -277,8 +277,10 @@ func finish(nb *notebook.Notebook, fs []Finding, in Input, o *RunOptions, sum *N
 	SortFindings(fs)
 	for i := range fs {
 		f := &fs[i]
-		if nb != nil && f.Cell >= 0 && f.Output == nil && f.Line > 0 && f.Cell < len(nb.Cells) {
-			f.Snippet = nb.Cells[f.Cell].Line(f.Line)
+		if nb != nil && fx != nil && f.Cell >= 0 && f.Output == nil && f.Line > 0 && f.Cell < len(nb.Cells) {
+			// The code line is shown under the finding; secrets and
+			// personal values on it are redacted.
+			f.Snippet = fx.RedactLine(f.Cell, f.Line, nb.Cells[f.Cell].Line(f.Line))
 		}
 	}
 	fingerprint(nb, fs, fingerprintPath(in, o.FingerprintDir))

@@ -3,7 +3,8 @@
 //
 // A fixture is a percent-format script whose cell markers may carry an
 // execution count: "# %% In[3]" (count 3) or "# %% In[ ]" (never run).
-// Markers without a count leave the count empty. Cell tags go after the
+// Markers without a count leave the count empty; a fixture with no In[...]
+// marker at all is read as a percent script (no counts). Cell tags go after the
 // count: "# %% In[2] tags=[\"skip-execution\"]".
 package analyzetest
 
@@ -28,7 +29,17 @@ func Notebook(src string) (*notebook.Notebook, error) {
 	if err != nil {
 		return nil, err
 	}
-	nb.Format = notebook.FormatIPYNB
+	// A fixture whose markers carry no In[...] at all stays a percent
+	// script (no execution counts, CONTRACT.md §7).
+	hasCounts := false
+	for i := range nb.Cells {
+		if countRe.MatchString(nb.Cells[i].Title) {
+			hasCounts = true
+		}
+	}
+	if hasCounts {
+		nb.Format = notebook.FormatIPYNB
+	}
 	for i := range nb.Cells {
 		c := &nb.Cells[i]
 		if m := countRe.FindStringSubmatch(c.Title); m != nil {

@@ -133,6 +133,11 @@ type Cell struct {
 	// In), which exist only inside IPython.
 	History []NameUse
 
+	parents  []pysyntax.NodeID
+	srcLines []string
+	assigns  []Assign
+	assigned bool
+
 	// DefKinds says how each defined name is bound (the last binding wins).
 	DefKinds map[string]DefKind
 	// UsePos / DefPos are the first positions of each use and definition.

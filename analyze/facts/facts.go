@@ -64,6 +64,8 @@ type Notebook struct {
 
 	graphOnce sync.Once
 	graph     *Graph
+
+	memo memo // lazily computed parts declared in other files (see lazy)
 }
 
 // New prepares the analysis of nb; nothing is computed until asked for.

@@ -68,23 +68,19 @@ func runNonIdempotentCell(p *analyze.Pass) {
 		if c == nil || !c.ParseOK {
 			continue
 		}
-		var names []string
-		for _, n := range e.Names {
-			if fx.Provider(e.To, n) >= 0 {
-				names = append(names, n) // with no provider above, NB102 reports it
-			}
-		}
-		if len(names) == 0 {
-			continue
-		}
+		names := e.Names
 		from := fx.Cell(e.From)
 		line, col := 1, 1
 		if pos, ok := c.UsePos[names[0]]; ok {
 			line, col = pos.Line, pos.Col
 		}
+		after := "top to bottom this cell gets the value from above"
+		if fx.Provider(e.To, names[0]) < 0 {
+			after = "top to bottom nothing above defines it yet"
+		}
 		p.Report(analyze.Finding{Cell: e.To, Line: line, Column: col,
-			Message: fmt.Sprintf("saw %s as changed by cell %d below it (%s ran before %s); top to bottom this cell gets the value from above, so its saved outputs will not reproduce",
-				quoteNames(names), e.From+1, ecText(from.NB.ExecCount), ecText(c.NB.ExecCount)),
+			Message: fmt.Sprintf("saw %s as changed by cell %d below it (%s ran before %s); %s, so its saved outputs will not reproduce",
+				quoteNames(names), e.From+1, ecText(from.NB.ExecCount), ecText(c.NB.ExecCount), after),
 			Fix:  "restart the kernel and run all cells; move the changing cell above this one if the results depend on it",
 			Key:  fmt.Sprint("order:", names),
 			Data: map[string]any{"names": names, "changed_in": e.From}})

@@ -6,6 +6,7 @@ package rules
 import (
 	"embed"
 	"fmt"
+	"sort"
 
 	"github.com/nbprod/nbprod/analyze"
 )
@@ -23,26 +24,24 @@ func doc(id string) analyze.Doc {
 	return analyze.ParseDoc(string(b))
 }
 
-// All returns every rule, sorted by ID. Adding a rule means adding its file,
-// its docs and one line here; TestRegistry fails when a rule file's value is
-// missing from this list.
+// All returns every rule, sorted by ID. Each rule family lists its rules
+// explicitly in its family file (family_*.go); adding a rule means adding
+// its file, its docs and one line to its family. TestRegistry fails when a
+// rule file's value is missing, an ID repeats, or a doc is incomplete.
 func All() []*analyze.Rule {
-	return []*analyze.Rule{
-		UnreadableNotebook,
-		NonPythonNotebook,
-		UnusedSuppression,
-		SuppressionWithoutReason,
-		NonLinearExecution,
-		ForwardReference,
-		UndefinedName,
-		StaleDependency,
-		UnexecutedCells,
-		DuplicateExecutionCount,
-		ExecutionCountGap,
-		NonIdempotentCell,
-		StaleOutputEvidence,
-		InvalidPythonSyntax,
+	var all []*analyze.Rule
+	for _, family := range [][]*analyze.Rule{
+		coreRules(),
+		hiddenStateRules(),
+		reproducibilityAndCostRules(),
+		dataAccessAndSecurityRules(),
+		personalDataRules(),
+		environmentStructureAndHygieneRules(),
+	} {
+		all = append(all, family...)
 	}
+	sort.SliceStable(all, func(i, j int) bool { return all[i].ID < all[j].ID })
+	return all
 }
 
 // engineReported is the Run of rules whose findings the engine itself
