@@ -92,7 +92,34 @@ type decoder struct {
 }
 
 func (d *decoder) push(seg string) { d.where = append(d.where, seg) }
-func (d *decoder) pop()            { d.where = d.where[:len(d.where)-1] }
+
+// member wraps an object-member callback: the member name joins the JSON
+// path, and an error is located (cell, path, position) where it happens.
+func (d *decoder) member(fn func(key string) error) func(string) error {
+	return func(key string) error {
+		d.push(key)
+		err := fn(key)
+		if err != nil {
+			err = d.wrap(err)
+		}
+		d.pop()
+		return err
+	}
+}
+
+// elem is member for array elements.
+func (d *decoder) elem(fn func(i int) error) func(int) error {
+	return func(i int) error {
+		d.push("[" + strconv.Itoa(i) + "]")
+		err := fn(i)
+		if err != nil {
+			err = d.wrap(err)
+		}
+		d.pop()
+		return err
+	}
+}
+func (d *decoder) pop() { d.where = d.where[:len(d.where)-1] }
 
 func (d *decoder) wherePath() string {
 	var b strings.Builder
@@ -161,18 +188,14 @@ func (d *decoder) notebook() error {
 	var worksheets [][]Cell
 	var wsMeta *Value
 	nbf := -1
-	err := s.object(func(key string) error {
-		d.push(key)
-		defer d.pop()
+	err := s.object(d.member(func(key string) error {
 		switch key {
 		case "cells":
 			d.hasCells = true
 			if s.skipSpace() != '[' {
 				return d.typeErr("an array of cells")
 			}
-			return s.array(func(i int) error {
-				d.push("[" + strconv.Itoa(i) + "]")
-				defer d.pop()
+			return s.array(d.elem(func(i int) error {
 				d.cell = len(d.nb.Cells)
 				c, err := d.readCell()
 				d.cell = -1
@@ -181,15 +204,13 @@ func (d *decoder) notebook() error {
 				}
 				d.nb.Cells = append(d.nb.Cells, c)
 				return nil
-			})
+			}))
 		case "worksheets":
 			d.hasWS = true
 			if s.skipSpace() != '[' {
 				return d.typeErr("an array of worksheets")
 			}
-			return s.array(func(i int) error {
-				d.push("[" + strconv.Itoa(i) + "]")
-				defer d.pop()
+			return s.array(d.elem(func(i int) error {
 				if s.skipSpace() != '{' {
 					return d.typeErr("an object")
 				}
@@ -202,9 +223,7 @@ func (d *decoder) notebook() error {
 						if s.skipSpace() != '[' {
 							return d.typeErr("an array of cells")
 						}
-						return s.array(func(j int) error {
-							d.push("[" + strconv.Itoa(j) + "]")
-							defer d.pop()
+						return s.array(d.elem(func(j int) error {
 							d.cell = len(d.nb.Cells) + countCells(worksheets) + len(cells)
 							c, err := d.readCell()
 							d.cell = -1
@@ -213,7 +232,7 @@ func (d *decoder) notebook() error {
 							}
 							cells = append(cells, c)
 							return nil
-						})
+						}))
 					case "metadata":
 						if wsMeta == nil {
 							v, err := s.readValue(0)
@@ -225,7 +244,7 @@ func (d *decoder) notebook() error {
 				})
 				worksheets = append(worksheets, cells)
 				return err
-			})
+			}))
 		case "metadata":
 			if s.skipSpace() != '{' {
 				return d.typeErr("an object")
@@ -255,7 +274,7 @@ func (d *decoder) notebook() error {
 			return nil
 		}
 		return s.skipValue()
-	})
+	}))
 	if err != nil {
 		return err
 	}
@@ -344,9 +363,7 @@ func (d *decoder) readCell() (Cell, error) {
 	kind := ""
 	level := 0
 	var srcErr error
-	err := s.object(func(key string) error {
-		d.push(key)
-		defer d.pop()
+	err := s.object(d.member(func(key string) error {
 		switch key {
 		case "cell_type":
 			t, err := d.stringValue()
@@ -371,16 +388,14 @@ func (d *decoder) readCell() (Cell, error) {
 			if s.skipSpace() != '[' {
 				return d.typeErr("an array of outputs")
 			}
-			return s.array(func(i int) error {
-				d.push("[" + strconv.Itoa(i) + "]")
-				defer d.pop()
+			return s.array(d.elem(func(i int) error {
 				o, err := d.readOutput(i)
 				if err != nil {
 					return err
 				}
 				c.Outputs = append(c.Outputs, o)
 				return nil
-			})
+			}))
 		case "metadata":
 			if s.skipSpace() != '{' {
 				return d.typeErr("an object")
@@ -423,7 +438,7 @@ func (d *decoder) readCell() (Cell, error) {
 			return err
 		}
 		return s.skipValue()
-	})
+	}))
 	if err != nil {
 		return c, err
 	}
@@ -580,9 +595,7 @@ func (d *decoder) readOutput(i int) (Output, error) {
 	if s.skipSpace() != '{' {
 		return o, d.typeErr("an output object")
 	}
-	err := s.object(func(key string) error {
-		d.push(key)
-		defer d.pop()
+	err := s.object(d.member(func(key string) error {
 		switch key {
 		case "output_type":
 			t, err := d.stringValue()
@@ -608,16 +621,14 @@ func (d *decoder) readOutput(i int) (Output, error) {
 			if s.skipSpace() != '{' {
 				return d.typeErr("an object of MIME types")
 			}
-			return s.object(func(mime string) error {
-				d.push(mime)
-				defer d.pop()
+			return s.object(d.member(func(mime string) error {
 				md, err := d.readMime(mime)
 				if err != nil {
 					return err
 				}
 				o.Data = append(o.Data, md)
 				return nil
-			})
+			}))
 		case "ename":
 			t, err := d.stringValue()
 			o.EName = t
@@ -656,7 +667,7 @@ func (d *decoder) readOutput(i int) (Output, error) {
 			}
 		}
 		return s.skipValue()
-	})
+	}))
 	if err != nil {
 		return o, err
 	}

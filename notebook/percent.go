@@ -116,7 +116,11 @@ func ReadPercent(path string, data []byte) (*Notebook, error) {
 		if cur == nil {
 			return
 		}
-		// Drop trailing blank lines, as jupytext does.
+		// Drop leading and trailing blank lines, as jupytext does.
+		for len(cur.lines) > 0 && strings.TrimSpace(cur.lines[0]) == "" {
+			cur.lines, cur.prefixes = cur.lines[1:], cur.prefixes[1:]
+			cur.start++
+		}
 		n := len(cur.lines)
 		for n > 0 && strings.TrimSpace(cur.lines[n-1]) == "" {
 			n--

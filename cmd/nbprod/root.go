@@ -53,6 +53,7 @@ magics, environment and reproducibility problems. See "nbprod rules".`,
 	})
 	root.AddCommand(
 		newCheckCmd(io, nil),
+		newGraphCmd(io),
 		newRulesCmd(io),
 		newExplainCmd(io),
 		newVersionCmd(io),
