@@ -690,7 +690,12 @@ type typeError struct {
 	s         *scanner
 }
 
-func (e *typeError) Error() string { return "expected " + e.want + ", got " + aOrAn(e.got) }
+func (e *typeError) Error() string {
+	if e.got == "end of file" {
+		return "unexpected end of file (truncated JSON?), expected " + e.want
+	}
+	return "expected " + e.want + ", got " + aOrAn(e.got)
+}
 
 func aOrAn(kind string) string {
 	switch kind {
