@@ -329,6 +329,10 @@ func python2Constructs(t *ps.Tree, pos func(ps.NodeID) Pos) []SyntaxProblem {
 				add(n, fmt.Sprintf("Python 2 octal literal %s: write 0o%s", txt, txt[1:]))
 			}
 		case ps.StringStart:
+			if strings.HasPrefix(t.Text(n), "`") {
+				add(n, "Python 2 backtick repr (`x`): use repr(x)")
+				continue
+			}
 			prefix := strings.ToLower(strings.TrimRight(t.Text(n), `'"`))
 			if strings.Contains(prefix, "u") && len(prefix) > 1 {
 				add(n, fmt.Sprintf("Python 2 string prefix %s'': not valid in Python 3", t.Text(n)[:len(prefix)]))

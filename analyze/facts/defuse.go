@@ -898,7 +898,7 @@ func (w *walker) stringInterpolations(n ps.NodeID) {
 		if d == n {
 			return true
 		}
-		if t.Kind(d) == ps.Interpolation {
+		if t.Kind(d) == ps.Interpolation || t.Kind(d) == ps.FormatExpression {
 			for c := t.FirstChild(d); c != ps.NoNode; c = t.NextSibling(d, c) {
 				switch t.Kind(c) {
 				case ps.FormatSpecifier:

@@ -513,7 +513,7 @@ func (c *collector) expr(s *fscope, n ps.NodeID) {
 			if d == n {
 				return true
 			}
-			if t.Kind(d) == ps.Interpolation {
+			if t.Kind(d) == ps.Interpolation || t.Kind(d) == ps.FormatExpression {
 				for k := t.FirstChild(d); k != ps.NoNode; k = t.NextSibling(d, k) {
 					switch t.Kind(k) {
 					case ps.FormatSpecifier:
@@ -531,7 +531,7 @@ func (c *collector) expr(s *fscope, n ps.NodeID) {
 		})
 	case ps.FormatSpecifier:
 		for k := t.FirstChild(n); k != ps.NoNode; k = t.NextSibling(n, k) {
-			if t.Kind(k) == ps.Interpolation {
+			if t.Kind(k) == ps.Interpolation || t.Kind(k) == ps.FormatExpression {
 				c.exprChildren(s, k)
 			}
 		}
