@@ -28,6 +28,15 @@ TSPoint ts_node_end_point(TSNode self);
 bool ts_node_is_named(TSNode self);
 bool ts_node_is_missing(TSNode self);
 bool ts_node_is_extra(TSNode self);
+void ts_set_allocator(void *(*new_malloc)(size_t), void *(*new_calloc)(size_t, size_t),
+	void *(*new_realloc)(void *, size_t), void (*new_free)(void *));
+
+// nb_use_libc_allocator points tree-sitter at libc's allocator. go-tree-sitter
+// installs Go callbacks that call the same libc functions through a C->Go->C
+// round trip on every allocation; calling libc directly removes that cost
+// (a cgo callback per malloc/free) without changing which heap is used, so
+// memory allocated either way can be freed either way.
+static void nb_use_libc_allocator(void) { ts_set_allocator(malloc, calloc, realloc, free); }
 
 typedef struct {
 	uint16_t sym;
@@ -137,6 +146,12 @@ type Parser struct {
 }
 
 var language = ts.NewLanguage(python.Language())
+
+func init() {
+	// go-tree-sitter's own init (which installs its Go allocator callbacks)
+	// has run: this package imports it.
+	C.nb_use_libc_allocator()
+}
 
 // NewParser returns a parser; Close frees it.
 func NewParser() *Parser {

@@ -499,3 +499,7 @@ func KindName(k Kind) string {
 	}
 	return ""
 }
+
+// SubtreeEnd returns the index just past n's subtree: the nodes of n's
+// subtree are n … SubtreeEnd(n)-1 in preorder.
+func (t *Tree) SubtreeEnd(n NodeID) NodeID { return t.subtreeEnd(n) }
