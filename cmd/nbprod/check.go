@@ -2,15 +2,17 @@ package main
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"github.com/nbprod/nbprod/analyze"
 	"github.com/nbprod/nbprod/analyze/rules"
 	"github.com/nbprod/nbprod/emit/report"
+	"github.com/nbprod/nbprod/internal/gitx"
+	"github.com/nbprod/nbprod/notebook"
 	"github.com/spf13/cobra"
 )
 
@@ -34,6 +36,9 @@ type checkOptions struct {
 	WriteBaseline string
 	ShowInfo      bool
 	Statistics    bool
+	Changed       string   // "" off, "auto" default base, else a git ref
+	Staged        bool     // check the staged blobs
+	Reports       []string // extra FORMAT=FILE reports from the same run
 }
 
 func newCheckCmd(io *ioStreams, runF func(*checkOptions) error) *cobra.Command {
@@ -80,6 +85,10 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
 	f.StringVar(&o.WriteBaseline, "write-baseline", "", "record the current findings in baseline `FILE` and exit 0")
 	f.BoolVar(&o.ShowInfo, "show-info", false, "list info-level findings in the text report (they are counted but hidden by default)")
 	f.BoolVar(&o.Statistics, "statistics", false, "text format: print the number of findings per rule instead of the findings")
+	f.StringVar(&o.Changed, "changed", "", "check only notebooks that differ from git `REF` (added, modified, renamed, copied and untracked; deleted ones are ignored); without a value: the merge base with the remote's default branch, else HEAD")
+	f.Lookup("changed").NoOptDefVal = "auto"
+	f.BoolVar(&o.Staged, "staged", false, "check only notebooks staged in the git index, reading the staged content (for pre-commit)")
+	f.StringArrayVar(&o.Reports, "report", nil, "also write a report in another format from the same run: `FORMAT=FILE` (repeatable), e.g. --report sarif=nbprod.sarif")
 	return cmd
 }
 
@@ -102,12 +111,17 @@ func runCheck(o *checkOptions) error {
 	if err != nil {
 		return err
 	}
-	inputs, err := analyze.Discover(o.Paths, o.IncludePy, settings)
+	extra, err := parseReports(o.Reports)
 	if err != nil {
-		var pe *analyze.PathError
-		if errors.As(err, &pe) {
-			return &exitError{code: exitUsage, err: err}
-		}
+		return err
+	}
+	var inputs []analyze.Input
+	if o.Changed != "" || o.Staged {
+		inputs, err = changedInputs(o, settings)
+	} else {
+		inputs, err = analyze.Discover(o.Paths, o.IncludePy, settings)
+	}
+	if err != nil {
 		return &exitError{code: exitUsage, err: err}
 	}
 	ro := analyze.RunOptions{Settings: settings, Jobs: o.Jobs}
@@ -155,6 +169,17 @@ func runCheck(o *checkOptions) error {
 			return &exitError{code: exitUsage, err: err}
 		}
 	}
+	for _, x := range extra {
+		var buf bytes.Buffer
+		xo := opts
+		xo.Color = false
+		if err := report.Write(&buf, x.format, res, xo); err != nil {
+			return &exitError{code: exitInternal, err: err}
+		}
+		if err := writeFileAtomic(x.file, buf.Bytes()); err != nil {
+			return &exitError{code: exitUsage, err: err}
+		}
+	}
 	switch {
 	case len(res.Errors) > 0:
 		for _, e := range res.Errors {
@@ -165,6 +190,20 @@ func runCheck(o *checkOptions) error {
 		return &exitError{code: exitFindings}
 	}
 	return nil
+}
+
+type extraReport struct{ format, file string }
+
+func parseReports(specs []string) ([]extraReport, error) {
+	var out []extraReport
+	for _, s := range specs {
+		format, file, ok := strings.Cut(s, "=")
+		if !ok || file == "" || !validFormat(format) {
+			return nil, usageErr("--report wants FORMAT=FILE with FORMAT one of %s, got %q", strings.Join(report.Formats, ", "), s)
+		}
+		out = append(out, extraReport{format, file})
+	}
+	return out, nil
 }
 
 // loadSettings reads the config (explicit, or the nearest one above the
@@ -259,4 +298,89 @@ func writeFileAtomic(path string, data []byte) error {
 		return fmt.Errorf("cannot write %s: %w", path, err)
 	}
 	return nil
+}
+
+// changedInputs lists the notebooks that differ from the --changed ref (or
+// are staged, with --staged), restricted to the path arguments. Paths are
+// relative to the repository root, as in a full run from there.
+func changedInputs(o *checkOptions, settings *analyze.Settings) ([]analyze.Input, error) {
+	repo, err := gitx.Open(".")
+	if err != nil {
+		return nil, err
+	}
+	paths := o.Paths
+	ref := o.Changed
+	// `--changed REF` (with a space): pflag gives "auto" and REF as the first
+	// path; take it as the ref when it is not a path but a commit.
+	if ref == "auto" && len(paths) > 0 {
+		if _, statErr := os.Stat(paths[0]); statErr != nil {
+			if _, rerr := repo.Resolve(paths[0]); rerr == nil {
+				ref, paths = paths[0], paths[1:]
+			}
+		}
+	}
+	if len(paths) == 0 {
+		paths = []string{"."}
+	}
+	var scopes []string
+	for _, p := range paths {
+		if _, err := os.Stat(p); err != nil {
+			return nil, &analyze.PathError{Path: p}
+		}
+		rel, ok := repo.Rel(p)
+		if !ok {
+			return nil, &gitx.Error{Msg: fmt.Sprintf("%s is outside the git repository %s", p, repo.Root)}
+		}
+		scopes = append(scopes, rel)
+	}
+	var files []string
+	if o.Staged {
+		files, err = repo.Staged()
+	} else {
+		if ref == "auto" {
+			if ref, err = repo.DefaultBase(); err != nil {
+				return nil, err
+			}
+		}
+		files, err = repo.Changed(ref)
+	}
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(files)
+	var out []analyze.Input
+	for _, f := range files {
+		lower := strings.ToLower(f)
+		isNB := strings.HasSuffix(lower, ".ipynb")
+		isPy := o.IncludePy && strings.HasSuffix(lower, ".py")
+		if !isNB && !isPy || !inScope(f, scopes) {
+			continue
+		}
+		abs := filepath.Join(repo.Root, filepath.FromSlash(f))
+		if settings.Excluded(settings.RelToRoot(abs)) {
+			continue
+		}
+		in := analyze.Input{Path: f, File: abs, PercentOnly: isPy}
+		if o.Staged {
+			data, err := repo.Show("", f)
+			if err != nil {
+				return nil, err
+			}
+			if isPy && !notebook.IsPercent(data) {
+				continue
+			}
+			in.Data, in.PercentOnly = data, false
+		}
+		out = append(out, in)
+	}
+	return out, nil
+}
+
+func inScope(f string, scopes []string) bool {
+	for _, s := range scopes {
+		if s == "." || f == s || strings.HasPrefix(f, strings.TrimSuffix(s, "/")+"/") {
+			return true
+		}
+	}
+	return false
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/nbprod/nbprod/analyze"
+	"github.com/nbprod/nbprod/internal/gitx"
 	"github.com/spf13/cobra"
 )
 
@@ -79,6 +80,11 @@ func run(args []string, io *ioStreams) int {
 	var ce *analyze.ConfigError
 	if errors.As(err, &ce) {
 		fmt.Fprintln(io.Err, "nbprod: "+ce.Error())
+		return exitUsage
+	}
+	var ge *gitx.Error
+	if errors.As(err, &ge) {
+		fmt.Fprintln(io.Err, "nbprod: "+ge.Error())
 		return exitUsage
 	}
 	// cobra's own errors: unknown command, missing arguments.
