@@ -95,6 +95,13 @@ func readConfigFile(file string) (*Config, bool, error) {
 	if err != nil {
 		return nil, false, &ConfigError{File: file, Msg: "cannot read: " + err.Error()}
 	}
+	return ParseConfig(file, data)
+}
+
+// ParseConfig parses config text; file names it in errors and decides the
+// layout (pyproject.toml: the [tool.nbprod] table; other names: top level).
+// found is false for a pyproject.toml without [tool.nbprod].
+func ParseConfig(file string, data []byte) (cfg *Config, found bool, err error) {
 	var doc map[string]any
 	if err := toml.Unmarshal(data, &doc); err != nil {
 		msg := err.Error()
@@ -119,7 +126,7 @@ func readConfigFile(file string) (*Config, bool, error) {
 		}
 		keyPrefix = "tool.nbprod."
 	}
-	cfg := &Config{File: file, Root: filepath.Dir(file)}
+	cfg = &Config{File: file, Root: filepath.Dir(file)}
 	keys := make([]string, 0, len(table))
 	for k := range table {
 		keys = append(keys, k)

@@ -141,6 +141,9 @@ func ReadPercent(path string, data []byte) (*Notebook, error) {
 			c.src.add(b.Len(), cur.start+k+1, cur.prefixes[k]+1, nil)
 			b.WriteString(cur.lines[k])
 		}
+		if n == 0 {
+			c.src.add(0, c.FileLine, 1, nil) // an empty cell sits on its marker line
+		}
 		c.Source = b.String()
 		c.SourceSize = len(c.Source)
 		nb.Cells = append(nb.Cells, c)
