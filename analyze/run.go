@@ -113,6 +113,9 @@ func CheckNotebook(nb *notebook.Notebook, s *Settings) []Finding {
 	return out.findings
 }
 
+// IsPython reports whether a kernel language is one nbprod analyses.
+func IsPython(lang string) bool { return pythonLanguages[lang] }
+
 func checkOne(w *facts.Worker, in Input, o *RunOptions, preread ...*notebook.Notebook) (out nbOutcome) {
 	out.nb = NotebookResult{Path: in.Path}
 	defer func() {

@@ -198,6 +198,9 @@ func (d *decoder) notebook() error {
 			return s.array(d.elem(func(i int) error {
 				d.cell = len(d.nb.Cells)
 				c, err := d.readCell()
+				if err != nil {
+					err = d.wrap(err) // while the cell index is known
+				}
 				d.cell = -1
 				if err != nil {
 					return err
@@ -226,6 +229,9 @@ func (d *decoder) notebook() error {
 						return s.array(d.elem(func(j int) error {
 							d.cell = len(d.nb.Cells) + countCells(worksheets) + len(cells)
 							c, err := d.readCell()
+							if err != nil {
+								err = d.wrap(err)
+							}
 							d.cell = -1
 							if err != nil {
 								return err
@@ -519,7 +525,7 @@ func (d *decoder) readSource(c *Cell) error {
 			if s.skipSpace() != '"' {
 				d.push("[" + strconv.Itoa(i) + "]")
 				defer d.pop()
-				return d.typeErr("a string")
+				return d.wrap(d.typeErr("a string"))
 			}
 			return add()
 		})

@@ -3,8 +3,10 @@ package main
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"strings"
 
+	"github.com/nbprod/nbprod/analyze"
 	"github.com/nbprod/nbprod/analyze/facts"
 	"github.com/nbprod/nbprod/emit/graph"
 	"github.com/nbprod/nbprod/notebook"
@@ -53,6 +55,9 @@ func runGraph(o *graphOptions) error {
 	nb, err := readNotebookArg(o.Path)
 	if err != nil {
 		return err
+	}
+	if !analyze.IsPython(nb.Language) {
+		fmt.Fprintf(o.IO.Err, "nbprod: %s: kernel language is %s, not Python: cells are not analysed\n", displayPath(o.Path), nb.Language)
 	}
 	w := facts.NewWorker()
 	defer w.Close()
