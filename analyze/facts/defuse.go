@@ -46,6 +46,7 @@ type walker struct {
 	lambdaName string  // target name when a statement is `name = lambda ...`
 	buf        []ps.NodeID
 	rmw        []RMW
+	stored     map[string]bool // attribute/subscript locations assigned so far (whitespace-free text)
 	history    []NameUse
 	watch      string // name whose loads are watched (x = f(x))
 	watchHit   bool
@@ -376,9 +377,18 @@ func (w *walker) assignment(n ps.NodeID) {
 			w.watch, w.watchHit = "", false
 		}
 		if single && (t.Kind(targets[0]) == ps.Subscript || t.Kind(targets[0]) == ps.Attribute) {
-			if r := rootName(t, targets[0]); r != "" && w.exposed(r) && readsSame(t, value, targets[0]) {
-				w.addRMW(r, n, "subscript")
+			loc := strings.Join(strings.Fields(t.Text(targets[0])), "")
+			if r := rootName(t, targets[0]); r != "" && w.exposed(r) && !w.stored[loc] && readsSame(t, value, targets[0]) {
+				kind := "subscript"
+				if idempotentCall(t, value) {
+					kind = "rebind" // df[c] = df[c].astype(int): the same result every time
+				}
+				w.addRMW(r, n, kind)
 			}
+			if w.stored == nil {
+				w.stored = map[string]bool{}
+			}
+			w.stored[loc] = true
 		}
 	} else if annotation != ps.NoNode {
 		// `a.b: int` evaluates a (and the subscript) but stores nothing.
@@ -430,6 +440,30 @@ func operandIs(t *ps.Tree, bin ps.NodeID, name string) bool {
 		if t.Kind(c) == ps.BinaryOperator && operandIs(t, c, name) {
 			return true
 		}
+	}
+	return false
+}
+
+// idempotentMethods give the same result when applied again to their own
+// output (conversions and normalisations).
+var idempotentMethods = setOf(`astype fillna dropna strip lstrip rstrip lower upper title round abs clip
+to_datetime to_numeric to_timedelta infer_objects drop_duplicates sort_values sort_index unique normalize`)
+
+// idempotentCall reports a value that is an idempotent method or function
+// call: x.astype(int), pd.to_datetime(x), x.str.lower().
+func idempotentCall(t *ps.Tree, v ps.NodeID) bool {
+	if v == ps.NoNode || t.Kind(v) != ps.Call {
+		return false
+	}
+	fn := t.ChildByField(v, ps.FFunction)
+	if fn == ps.NoNode {
+		return false
+	}
+	switch t.Kind(fn) {
+	case ps.Attribute:
+		return idempotentMethods[t.Text(t.ChildByField(fn, ps.FAttribute))]
+	case ps.Identifier:
+		return idempotentMethods[t.Text(fn)]
 	}
 	return false
 }

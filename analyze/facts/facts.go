@@ -112,4 +112,34 @@ func (n *Notebook) analyze() {
 		n.cells[i] = fc
 		n.code = append(n.code, fc)
 	}
+	// Names bound by imports are modules (or imported functions): calling
+	// np.append(...) or np.random.shuffle does not change them in place.
+	imported := map[string]bool{}
+	for _, c := range n.code {
+		for _, im := range c.Imports {
+			if im.Bound != "" {
+				imported[im.Bound] = true
+			}
+		}
+	}
+	for _, c := range n.code {
+		c.CallMutates = dropNames(c.CallMutates, imported)
+		var rmw []RMW
+		for _, r := range c.RMW {
+			if !imported[r.Name] {
+				rmw = append(rmw, r)
+			}
+		}
+		c.RMW = rmw
+	}
+}
+
+func dropNames(xs []string, drop map[string]bool) []string {
+	var out []string
+	for _, x := range xs {
+		if !drop[x] {
+			out = append(out, x)
+		}
+	}
+	return out
 }

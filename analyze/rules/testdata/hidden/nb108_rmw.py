@@ -24,3 +24,12 @@ lengths = sorted(lengths)  # want NB108[info]
 local = []
 local.append(1)
 local += [2]
+
+# %% In[8]
+import numpy as np
+df["price"] = df["price"].astype(int)  # want NB108[info]
+
+# %% In[9]
+df["bucket"] = np.append(lengths, 3)[:2]
+df["bucket"] = df["bucket"].astype("category")
+arr = np.append(lengths, 4)
