@@ -14,9 +14,20 @@ import (
 // pythonBodyMagics are the cell magics whose body stays Python.
 var pythonBodyMagics = map[string]bool{"time": true, "prun": true, "capture": true, "timeit": true}
 
-// AnalyzeCell masks, parses and walks one code cell. defined reports names
-// bound by earlier code cells (the automagic shadowing rule).
-func (w *Worker) AnalyzeCell(index int, c *notebook.Cell, defined func(string) bool) *Cell {
+// CellContext is what the analysis of a cell needs from the cells above it.
+type CellContext struct {
+	// Defined reports names bound by earlier code cells (the automagic
+	// shadowing rule); may be nil.
+	Defined func(string) bool
+	// FutureAnnotations is set when an earlier cell ran
+	// `from __future__ import annotations` (IPython keeps compiler flags
+	// between cells).
+	FutureAnnotations bool
+}
+
+// AnalyzeCell masks, parses and walks one code cell.
+func (w *Worker) AnalyzeCell(index int, c *notebook.Cell, ctx CellContext) *Cell {
+	defined := ctx.Defined
 	out := &Cell{Index: index, NB: c, Language: "python", DefKinds: map[string]DefKind{},
 		UsePos: map[string]Pos{}, DefPos: map[string]Pos{}}
 	if c.TooLarge {
@@ -60,6 +71,7 @@ func (w *Worker) AnalyzeCell(index int, c *notebook.Cell, defined func(string) b
 	}
 
 	wk := newWalker(tree, pos)
+	wk.future = ctx.FutureAnnotations
 	if root := tree.Root(); root != ps.NoNode {
 		wk.stmts(root)
 	}
@@ -77,13 +89,19 @@ func (w *Worker) AnalyzeCell(index int, c *notebook.Cell, defined func(string) b
 	out.DefKinds = wk.defKinds
 	out.UsePos = wk.usePos
 	out.DefPos = wk.defPos
-	eager := append([]string(nil), wk.uses.items...)
+	var eager []string
+	for _, u := range wk.uses.items {
+		if !wk.annotOnly[u] {
+			eager = append(eager, u)
+		}
+	}
+	out.FutureAnnotations = wk.future
 	out.RMW = wk.rmw
 	out.History = wk.history
 	lastStatement(out, tree)
 
 	// Deferred scopes (def and lambda bodies) with symtable's rules.
-	col := &collector{t: tree, pos: pos}
+	col := &collector{t: tree, pos: pos, future: wk.future}
 	var deferredRefs []string
 	refPos := map[string]Pos{}
 	var gdecl []string

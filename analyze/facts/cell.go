@@ -128,6 +128,9 @@ type Cell struct {
 	LastExpr, Semicolon, LastMagic bool
 	// HasCall is set when the cell contains any call expression.
 	HasCall bool
+	// FutureAnnotations is set when `from __future__ import annotations` is
+	// in effect at the end of the cell (here or in an earlier cell).
+	FutureAnnotations bool
 
 	// History are reads of IPython's input/output history (_12, _i3, Out,
 	// In), which exist only inside IPython.

@@ -47,9 +47,16 @@ type walker struct {
 	buf        []ps.NodeID
 	rmw        []RMW
 	stored     map[string]bool // attribute/subscript locations assigned so far (whitespace-free text)
-	history    []NameUse
-	watch      string // name whose loads are watched (x = f(x))
-	watchHit   bool
+
+	// future is set under `from __future__ import annotations` (PEP 563):
+	// annotations are then never evaluated. annot counts the annotations
+	// being walked; names read only there are not run-time uses.
+	future    bool
+	annot     int
+	annotOnly map[string]bool
+	history   []NameUse
+	watch     string // name whose loads are watched (x = f(x))
+	watchHit  bool
 }
 
 func (w *walker) addRMW(name string, n ps.NodeID, kind string) {
@@ -99,7 +106,22 @@ func (w *walker) load(name string, n ps.NodeID) {
 	}
 	if w.uses.add(name) {
 		w.usePos[name] = w.pos(n)
+		if w.annot > 0 && w.future {
+			if w.annotOnly == nil {
+				w.annotOnly = map[string]bool{}
+			}
+			w.annotOnly[name] = true
+		}
+	} else if w.annot == 0 || !w.future {
+		delete(w.annotOnly, name)
 	}
+}
+
+// annotation walks an annotation expression.
+func (w *walker) annotation(n ps.NodeID) {
+	w.annot++
+	w.expr(n)
+	w.annot--
 }
 
 func (w *walker) bind(name string, n ps.NodeID) {
@@ -226,6 +248,9 @@ func (w *walker) stmt(n ps.NodeID) {
 		}
 	case ps.ImportFromStatement, ps.FutureImportStatement:
 		w.kind = DefImport
+		if t.Kind(n) == ps.FutureImportStatement && strings.Contains(w.text(n), "annotations") {
+			w.future = true
+		}
 		mod := "__future__"
 		if m := t.ChildByField(n, ps.FModuleName); m != ps.NoNode {
 			mod = strings.Join(strings.Fields(w.text(m)), "")
@@ -348,7 +373,7 @@ func (w *walker) assignment(n ps.NodeID) {
 		break
 	}
 	if annotation != ps.NoNode {
-		w.expr(annotation)
+		w.annotation(annotation)
 	}
 	kind := DefOther
 	if value != ps.NoNode {
@@ -754,7 +779,7 @@ func (w *walker) functionDef(n ps.NodeID, decos []ps.NodeID) {
 	params := t.ChildByField(n, ps.FParameters)
 	w.paramDefaults(params)
 	w.paramAnnotations(params)
-	w.expr(t.ChildByField(n, ps.FReturnType))
+	w.annotation(t.ChildByField(n, ps.FReturnType))
 	name := t.ChildByField(n, ps.FName)
 	w.kind = DefFunction
 	if name != ps.NoNode {
@@ -794,7 +819,7 @@ func (w *walker) paramAnnotations(params ps.NodeID) {
 	for _, p := range w.children(params) {
 		switch t.Kind(p) {
 		case ps.TypedParameter, ps.TypedDefaultParameter:
-			w.expr(t.ChildByField(p, ps.FType))
+			w.annotation(t.ChildByField(p, ps.FType))
 		}
 	}
 }

@@ -277,7 +277,7 @@ func BenchmarkAnalyzeCell(b *testing.B) {
 	w := NewWorker()
 	defer w.Close()
 	c := &notebook.Cell{Kind: notebook.Code, Source: src}
-	no := func(string) bool { return false }
+	no := CellContext{}
 	b.SetBytes(int64(len(src)))
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
@@ -318,3 +318,25 @@ for name, group in df.groupby("plan"):
     print(name, len(group), group.monthly_fee.mean())
 summary = {k: v for k, v in zip(df.plan.unique(), range(10))}
 `
+
+// TestFutureAnnotations: under PEP 563 annotations are not evaluated, so
+// their names are not run-time uses (the oracle still lists them).
+func TestFutureAnnotations(t *testing.T) {
+	c := analyzeOne(t, "from __future__ import annotations\ndef f(x: Foo) -> Bar:\n    y: Baz = x\n    return y\nz: Qux = 1")
+	if !sameSet(c.Uses, "Bar Baz Foo Qux") {
+		t.Errorf("uses %v (the oracle's set keeps annotation names)", c.Uses)
+	}
+	if len(c.EagerUses) != 0 || !sameSet(c.Functions[0].Free, "") {
+		t.Errorf("eager %v free %v: annotation names must not be run-time uses", c.EagerUses, c.Functions[0].Free)
+	}
+	// The flag carries over to later cells, as IPython's compiler flags do.
+	c2 := analyzeOne(t, "from __future__ import annotations", "def g(a: Later) -> None:\n    pass\nv: Other = 2")
+	if len(c2.EagerUses) != 0 || len(c2.Functions[0].Free) != 0 {
+		t.Errorf("second cell: eager %v free %v", c2.EagerUses, c2.Functions[0].Free)
+	}
+	// Without the import, annotations are evaluated at definition time.
+	c3 := analyzeOne(t, "def h(a: Later) -> None:\n    pass")
+	if !sameSet(c3.EagerUses, "Later") {
+		t.Errorf("without PEP 563: eager %v", c3.EagerUses)
+	}
+}

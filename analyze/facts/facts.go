@@ -99,13 +99,14 @@ func (n *Notebook) Cell(i int) *Cell {
 func (n *Notebook) analyze() {
 	n.cells = make([]*Cell, len(n.NB.Cells))
 	defined := map[string]bool{}
-	shadow := func(name string) bool { return defined[name] || builtins[name] }
+	ctx := CellContext{Defined: func(name string) bool { return defined[name] || builtins[name] }}
 	for i := range n.NB.Cells {
 		c := &n.NB.Cells[i]
 		if c.Kind != notebook.Code {
 			continue
 		}
-		fc := n.w.AnalyzeCell(i, c, shadow)
+		fc := n.w.AnalyzeCell(i, c, ctx)
+		ctx.FutureAnnotations = ctx.FutureAnnotations || fc.FutureAnnotations
 		for _, d := range fc.Defines {
 			defined[d] = true
 		}

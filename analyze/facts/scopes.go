@@ -34,7 +34,20 @@ func newFscope(kind byte, parent *fscope) *fscope {
 type collector struct {
 	t    *ps.Tree
 	pos  func(ps.NodeID) Pos
-	dead bool // inside unreachable statements
+	dead bool // inside unreachable statements, or in annotations PEP 563 leaves unevaluated
+	// future is set under `from __future__ import annotations`.
+	future bool
+}
+
+// annotation collects an annotation expression; under PEP 563 its names
+// are never evaluated, which is recorded like unreachable code.
+func (c *collector) annotation(s *fscope, n ps.NodeID) {
+	was := c.dead
+	if c.future {
+		c.dead = true
+	}
+	c.expr(s, n)
+	c.dead = was
 }
 
 func (c *collector) ref(s *fscope, name string, n ps.NodeID) {
@@ -113,11 +126,11 @@ func (c *collector) enclosingRefs(s *fscope, def ps.NodeID, decos []ps.NodeID) {
 			}
 			switch t.Kind(p) {
 			case ps.TypedParameter, ps.TypedDefaultParameter:
-				c.expr(s, t.ChildByField(p, ps.FType))
+				c.annotation(s, t.ChildByField(p, ps.FType))
 			}
 		}
 	}
-	c.expr(s, t.ChildByField(def, ps.FReturnType))
+	c.annotation(s, t.ChildByField(def, ps.FReturnType))
 }
 
 func (c *collector) stmts(s *fscope, n ps.NodeID) {
@@ -148,7 +161,7 @@ func (c *collector) stmt(s *fscope, n ps.NodeID) {
 		cur := n
 		for cur != ps.NoNode && t.Kind(cur) == ps.Assignment {
 			c.target(s, t.ChildByField(cur, ps.FLeft))
-			c.expr(s, t.ChildByField(cur, ps.FType))
+			c.annotation(s, t.ChildByField(cur, ps.FType))
 			r := t.ChildByField(cur, ps.FRight)
 			if r != ps.NoNode && t.Kind(r) == ps.Assignment {
 				cur = r
