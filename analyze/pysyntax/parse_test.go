@@ -51,3 +51,18 @@ func BenchmarkParse(b *testing.B) {
 		p.Parse(src)
 	}
 }
+
+// TestNoNodeSafe: every accessor treats NoNode as an absent node.
+func TestNoNodeSafe(t *testing.T) {
+	p := NewParser()
+	defer p.Close()
+	tree := p.Parse([]byte("x = 1"))
+	for _, n := range []NodeID{NoNode, NodeID(tree.Len()), 1 << 30} {
+		if tree.Kind(n) != Other || tree.Text(n) != "" || tree.FirstChild(n) != NoNode || tree.ChildByField(n, FName) != NoNode ||
+			tree.IsNamed(n) || tree.FieldOf(n) != NoField || tree.NextSibling(0, n) != NoNode || tree.Contains(0, n) ||
+			tree.FirstNamed(n) != NoNode || len(tree.NamedChildren(n, nil)) != 0 {
+			t.Errorf("node %d is not treated as absent", n)
+		}
+		tree.Descendants(n, func(NodeID) bool { t.Errorf("visited %d", n); return true })
+	}
+}

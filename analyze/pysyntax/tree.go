@@ -291,6 +291,9 @@ func (t *Tree) Root() NodeID {
 
 // Kind returns a node's type.
 func (t *Tree) Kind(n NodeID) Kind {
+	if !t.valid(n) {
+		return Other
+	}
 	s := t.nodes[n].sym
 	if s == errorSymbol {
 		return Error
@@ -303,6 +306,9 @@ func (t *Tree) Kind(n NodeID) Kind {
 
 // FieldOf returns the field a node fills in its parent.
 func (t *Tree) FieldOf(n NodeID) Field {
+	if !t.valid(n) {
+		return NoField
+	}
 	f := t.nodes[n].field
 	if int(f) < len(fieldMap) {
 		return fieldMap[f]
@@ -311,16 +317,19 @@ func (t *Tree) FieldOf(n NodeID) Field {
 }
 
 // IsNamed reports whether a node is a named node (not an anonymous token).
-func (t *Tree) IsNamed(n NodeID) bool { return t.nodes[n].flags&flagNamed != 0 }
+func (t *Tree) IsNamed(n NodeID) bool { return t.valid(n) && t.nodes[n].flags&flagNamed != 0 }
 
 // IsMissing reports a node tree-sitter inserted to recover from an error.
-func (t *Tree) IsMissing(n NodeID) bool { return t.nodes[n].flags&flagMissing != 0 }
+func (t *Tree) IsMissing(n NodeID) bool { return t.valid(n) && t.nodes[n].flags&flagMissing != 0 }
 
 // IsExtra reports comments and other extras.
-func (t *Tree) IsExtra(n NodeID) bool { return t.nodes[n].flags&flagExtra != 0 }
+func (t *Tree) IsExtra(n NodeID) bool { return t.valid(n) && t.nodes[n].flags&flagExtra != 0 }
 
 // Text returns the source text of a node.
 func (t *Tree) Text(n NodeID) string {
+	if !t.valid(n) {
+		return ""
+	}
 	nd := &t.nodes[n]
 	if int(nd.end) > len(t.Src) || nd.start > nd.end {
 		return ""
@@ -330,6 +339,9 @@ func (t *Tree) Text(n NodeID) string {
 
 // Bytes returns the source bytes of a node without copying.
 func (t *Tree) Bytes(n NodeID) []byte {
+	if !t.valid(n) {
+		return nil
+	}
 	nd := &t.nodes[n]
 	if int(nd.end) > len(t.Src) || nd.start > nd.end {
 		return nil
@@ -339,6 +351,9 @@ func (t *Tree) Bytes(n NodeID) []byte {
 
 // Span returns a node's byte offsets.
 func (t *Tree) Span(n NodeID) (start, end int) {
+	if !t.valid(n) {
+		return 0, 0
+	}
 	return int(t.nodes[n].start), int(t.nodes[n].end)
 }
 
@@ -347,19 +362,37 @@ type Point struct{ Row, Col int }
 
 // StartPoint returns where a node starts.
 func (t *Tree) StartPoint(n NodeID) Point {
+	if !t.valid(n) {
+		return Point{}
+	}
 	return Point{int(t.nodes[n].srow), int(t.nodes[n].scol)}
 }
 
 // EndPoint returns where a node ends.
 func (t *Tree) EndPoint(n NodeID) Point {
+	if !t.valid(n) {
+		return Point{}
+	}
 	return Point{int(t.nodes[n].erow), int(t.nodes[n].ecol)}
 }
 
 // subtreeEnd is the index just past n's subtree.
-func (t *Tree) subtreeEnd(n NodeID) NodeID { return NodeID(t.nodes[n].next) }
+func (t *Tree) subtreeEnd(n NodeID) NodeID {
+	if !t.valid(n) {
+		return n
+	}
+	return NodeID(t.nodes[n].next)
+}
+
+// valid reports whether n indexes a node (NoNode and out-of-range indexes
+// are not; every accessor treats them as an absent node).
+func (t *Tree) valid(n NodeID) bool { return t != nil && n >= 0 && int(n) < len(t.nodes) }
 
 // FirstChild returns n's first child, or NoNode.
 func (t *Tree) FirstChild(n NodeID) NodeID {
+	if !t.valid(n) {
+		return NoNode
+	}
 	if c := n + 1; int(c) < len(t.nodes) && c < t.subtreeEnd(n) {
 		return c
 	}
@@ -368,6 +401,9 @@ func (t *Tree) FirstChild(n NodeID) NodeID {
 
 // NextSibling returns the child of parent that follows c, or NoNode.
 func (t *Tree) NextSibling(parent, c NodeID) NodeID {
+	if !t.valid(parent) || !t.valid(c) {
+		return NoNode
+	}
 	if nx := t.subtreeEnd(c); nx < t.subtreeEnd(parent) && int(nx) < len(t.nodes) {
 		return nx
 	}
@@ -413,11 +449,16 @@ func (t *Tree) ChildByField(n NodeID, f Field) NodeID {
 }
 
 // Contains reports whether node d is inside n's subtree (or is n).
-func (t *Tree) Contains(n, d NodeID) bool { return d >= n && d < t.subtreeEnd(n) }
+func (t *Tree) Contains(n, d NodeID) bool {
+	return t.valid(n) && t.valid(d) && d >= n && d < t.subtreeEnd(n)
+}
 
 // Descendants calls fn for every node of n's subtree in preorder, n first.
 // Returning false from fn skips that node's subtree.
 func (t *Tree) Descendants(n NodeID, fn func(NodeID) bool) {
+	if !t.valid(n) {
+		return
+	}
 	end := t.subtreeEnd(n)
 	for d := n; d < end; {
 		if fn(d) {
