@@ -122,14 +122,14 @@ func cellKey(nb *notebook.Notebook, cell int) string {
 // fingerprint computes the fingerprints of one notebook's findings (already
 // sorted): sha256(rule ‖ path ‖ cell key ‖ snippet ‖ occurrence index).
 // Line numbers are never part of it.
-func fingerprint(nb *notebook.Notebook, fs []Finding, relPath string) {
+func fingerprint(nb *notebook.Notebook, fs []Finding, relPath string, redact func(cell, line int, text string) string) {
 	occ := map[string]int{}
 	for i := range fs {
 		f := &fs[i]
 		ck := cellKey(nb, f.Cell)
 		snip := f.Key
 		if snip == "" {
-			snip = snippetKey(nb, f)
+			snip = snippetKey(nb, f, redact)
 		}
 		base := f.Rule + "\x00" + relPath + "\x00" + ck + "\x00" + snip
 		n := occ[base]
@@ -143,12 +143,19 @@ func fingerprint(nb *notebook.Notebook, fs []Finding, relPath string) {
 // snippetKey is the whitespace-collapsed source text of the finding's first
 // line, or its output location, or for notebook-level findings its rule
 // alone (messages carry counts that change).
-func snippetKey(nb *notebook.Notebook, f *Finding) string {
+//
+// The line is redacted first: a secret on it must not enter an unsalted
+// hash.
+func snippetKey(nb *notebook.Notebook, f *Finding, redact func(cell, line int, text string) string) string {
 	if f.Output != nil {
 		return fmt.Sprintf("output:%d:%s", f.Output.Index, f.Output.MIME)
 	}
 	if f.Cell < 0 || nb == nil || f.Cell >= len(nb.Cells) || f.Line < 1 {
 		return ""
 	}
-	return strings.Join(strings.Fields(nb.Cells[f.Cell].Line(f.Line)), " ")
+	line := nb.Cells[f.Cell].Line(f.Line)
+	if redact != nil {
+		line = redact(f.Cell, f.Line, line)
+	}
+	return strings.Join(strings.Fields(line), " ")
 }

@@ -47,9 +47,11 @@ type Doc struct {
 var RequiredSections = []string{"What it does", "Why is this bad?", "Example", "Use instead"}
 
 var (
-	docTitle   = regexp.MustCompile(`(?m)^# (.+)$`)
-	docSection = regexp.MustCompile(`(?m)^## (.+)$`)
-	docFence   = regexp.MustCompile("(?s)```([a-z]*)\n(.*?)```")
+	// sentenceEnd is a full stop that ends a sentence (not "e.g. " or "i.e. ").
+	sentenceEnd = regexp.MustCompile(`[^.](?:[a-z0-9)\x60"*_]{2}|[A-Z)\x60"*_])\.(?:\s|$)`)
+	docTitle    = regexp.MustCompile(`(?m)^# (.+)$`)
+	docSection  = regexp.MustCompile(`(?m)^## (.+)$`)
+	docFence    = regexp.MustCompile("(?s)```([a-z]*)\n(.*?)```")
 )
 
 // ParseDoc splits a rule's markdown into its sections.
@@ -67,9 +69,9 @@ func ParseDoc(md string) Doc {
 		}
 		d.Sections[name] = strings.TrimSpace(md[loc[1]:end])
 	}
-	what := d.Sections["What it does"]
-	if i := strings.Index(what, ". "); i >= 0 {
-		d.Summary = strings.TrimSpace(what[:i+1])
+	what := strings.Join(strings.Fields(d.Sections["What it does"]), " ")
+	if m := sentenceEnd.FindStringIndex(what); m != nil {
+		d.Summary = strings.TrimSpace(what[:m[0]+1])
 	} else {
 		d.Summary = strings.TrimSpace(what)
 	}

@@ -286,7 +286,16 @@ func finish(nb *notebook.Notebook, fx *facts.Notebook, fs []Finding, in Input, o
 			f.Snippet = fx.RedactLine(f.Cell, f.Line, nb.Cells[f.Cell].Line(f.Line))
 		}
 	}
-	fingerprint(nb, fs, fingerprintPath(in, o.FingerprintDir))
+	var redactLine func(cell, line int, text string) string
+	if fx != nil {
+		redactLine = fx.RedactLine
+		// Safety net: whatever a rule wrote, no secret value it quotes
+		// reaches an output.
+		for i := range fs {
+			redactFinding(&fs[i], fx.RedactSecrets)
+		}
+	}
+	fingerprint(nb, fs, fingerprintPath(in, o.FingerprintDir), redactLine)
 	summarize(sum, fs)
 	return fs
 }
@@ -349,4 +358,42 @@ func firstFrames(stack []byte) string {
 		lines = lines[:16]
 	}
 	return strings.Join(lines, "\n")
+}
+
+// redactFinding passes every text of a finding through redact.
+func redactFinding(f *Finding, redact func(string) string) {
+	f.Message = redact(f.Message)
+	f.Fix = redact(f.Fix)
+	for i := range f.Related {
+		f.Related[i].Message = redact(f.Related[i].Message)
+	}
+	for k, v := range f.Data {
+		f.Data[k] = redactAny(v, redact)
+	}
+}
+
+func redactAny(v any, redact func(string) string) any {
+	switch x := v.(type) {
+	case string:
+		return redact(x)
+	case []string:
+		out := make([]string, len(x))
+		for i, s := range x {
+			out[i] = redact(s)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, s := range x {
+			out[i] = redactAny(s, redact)
+		}
+		return out
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, s := range x {
+			out[k] = redactAny(s, redact)
+		}
+		return out
+	}
+	return v
 }

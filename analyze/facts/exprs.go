@@ -339,6 +339,10 @@ func (n *Notebook) Qualify(at int, dotted string) string {
 		return dotted
 	}
 	q := im.Module
+	if im.Name == "" && im.Bound == strings.SplitN(im.Module, ".", 2)[0] {
+		// `import urllib.request` binds `urllib`, the top-level package.
+		q = im.Bound
+	}
 	if im.Name != "" {
 		q = strings.TrimSuffix(im.Module, ".") + "." + im.Name
 		if strings.HasSuffix(im.Module, ".") {
@@ -589,6 +593,9 @@ func (f *folder) fstring(node ps.NodeID) Folded {
 // name folds a name bound to a constant string earlier in the cell or in
 // an earlier cell.
 func (f *folder) name(name string, at ps.NodeID) Folded {
+	if f.c.Shadowed(at, name) {
+		return Folded{} // a parameter or local of the enclosing function
+	}
 	if v, ok := f.c.constBefore(name, at); ok {
 		return f.subFold(f.c, v)
 	}

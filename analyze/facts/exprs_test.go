@@ -54,6 +54,7 @@ func TestFold(t *testing.T) {
 		{[]string{`open("C:\\Users\\anna\\x.csv")`}, `C:\Users\anna\x.csv`, true},
 		{[]string{`x = 3`, `open(x)`}, "", false},
 		{[]string{`P = "a"`, `P = "b"`, `open(P)`}, "b", true},
+		{[]string{`P = "/data/x.csv"`, "def load(P):\n    return open(P)"}, "", false},
 	}
 	for _, c := range cases {
 		got := lastCallArg(t, c.cells...)
@@ -90,7 +91,26 @@ func TestCallSites(t *testing.T) {
 			t.Errorf("call %d: got qual=%q method=%q receiver=%q fn=%q loops=%d, want %+v", i, c.Qual, c.Method, c.Receiver, c.Function, c.Loops, w)
 		}
 	}
+	if q := fx.Qualify(0, "numpy.random.seed"); q != "numpy.random.seed" {
+		t.Errorf("Qualify of an unimported dotted name: %q", q)
+	}
 	if kw := calls[3].Keyword("index"); kw == ps.NoNode || calls[3].Cell.Tree.Kind(kw) != ps.False {
 		t.Errorf("keyword index=False not found")
+	}
+}
+
+func TestQualifyDottedImports(t *testing.T) {
+	w := NewWorker()
+	defer w.Close()
+	fx := w.New(notebookOf("import urllib.request\nimport os.path\nimport matplotlib.pyplot as plt\nfrom a.b import c as d"), Env{})
+	for in, want := range map[string]string{
+		"urllib.request.urlretrieve": "urllib.request.urlretrieve",
+		"os.path.join":               "os.path.join",
+		"plt.savefig":                "matplotlib.pyplot.savefig",
+		"d.run":                      "a.b.c.run",
+	} {
+		if got := fx.Qualify(0, in); got != want {
+			t.Errorf("Qualify(%q) = %q, want %q", in, got, want)
+		}
 	}
 }
