@@ -71,7 +71,7 @@ func ParseDoc(md string) Doc {
 	}
 	what := strings.Join(strings.Fields(d.Sections["What it does"]), " ")
 	if m := sentenceEnd.FindStringIndex(what); m != nil {
-		d.Summary = strings.TrimSpace(what[:m[0]+1])
+		d.Summary = strings.TrimSpace(what[:m[1]])
 	} else {
 		d.Summary = strings.TrimSpace(what)
 	}

@@ -1,0 +1,3 @@
+# %%
+# want-notebook NB905
+import pandas as pd

@@ -1,0 +1,5 @@
+# %%
+def input(prompt):
+    return "DE"
+
+country = input("Country code? ")
