@@ -55,6 +55,7 @@ magics, environment and reproducibility problems. See "nbprod rules".`,
 	root.AddCommand(
 		newCheckCmd(io, nil),
 		newGraphCmd(io),
+		newDiffCmd(io),
 		newRulesCmd(io),
 		newExplainCmd(io),
 		newVersionCmd(io),
