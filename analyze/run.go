@@ -292,7 +292,7 @@ func finish(nb *notebook.Notebook, fx *facts.Notebook, fs []Finding, in Input, o
 		// Safety net: whatever a rule wrote, no secret value it quotes
 		// reaches an output.
 		for i := range fs {
-			redactFinding(&fs[i], fx.RedactSecrets)
+			redactFinding(&fs[i], fx.RedactText)
 		}
 	}
 	fingerprint(nb, fs, fingerprintPath(in, o.FingerprintDir), redactLine)

@@ -34,3 +34,35 @@ func FuzzAnalyzeCell(f *testing.F) {
 		}
 	})
 }
+
+// FuzzClassifyPath: path normalisation and classification of any string.
+func FuzzClassifyPath(f *testing.F) {
+	for _, s := range []string{"/Users/ana/Downloads/x.xlsx", `C:\Users\a\OneDrive - Org\f.csv`, "s3://b/k", "~/x", "postgresql://u:p@h/db",
+		"../data/x.parquet", `\\srv\share\x`, "file:///tmp/x", "https://docs.google.com/spreadsheets/d/abc", "/kaggle/input/x.csv"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		NormalizePath(v)
+		ClassifyPath(v, true, true)
+		ClassifyPath(v, false, false)
+		IsSpreadsheet(v)
+	})
+}
+
+// FuzzRedaction: secret and personal-value redaction of any text never
+// panics, and is stable (redacting twice changes nothing more).
+func FuzzRedaction(f *testing.F) {
+	for _, s := range []string{"password=hunter2 and AKIA" + "ZDOCIS2JHTLGMXGE", "mail a.b@example.org or call +44 20 7946 0958",
+		"postgresql://u:s3cr3t@db:5432/x", "-----BEGIN RSA PRIVATE KEY-----\nabc", "card 4111 1111 1111 1111", "ip 8.8.8.8 and 10.0.0.1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		once := RedactPersonal(RedactValue(text))
+		if twice := RedactPersonal(RedactValue(once)); twice != once {
+			// Redaction markers must not themselves look like values.
+			t.Fatalf("redaction is not stable:\n%q\n%q", once, twice)
+		}
+		IsPlaceholder(text)
+		FindPersonalValues(text, true)
+	})
+}

@@ -86,3 +86,29 @@ func Redact(kind, value string, prefix int) string {
 	}
 	return fmt.Sprintf("<redacted %s, %d chars>", kind, n)
 }
+
+// RedactText passes any text nbprod prints (a message, a fix, a data
+// value) through secret redaction (every secret the notebook holds, and
+// anything shaped like one) and personal-value redaction.
+func (n *Notebook) RedactText(text string) string {
+	if text == "" {
+		return text
+	}
+	return RedactPersonal(n.RedactSecrets(text))
+}
+
+// RedactPersonal replaces the personal values the NB503 recognizers find in
+// text (emails, phones, cards, IBANs, national ids, public IPs) with their
+// redacted forms.
+func RedactPersonal(text string) string {
+	vals := FindPersonalValues(text, false)
+	if len(vals) == 0 {
+		return text
+	}
+	spans := make([]Span, 0, len(vals))
+	for _, v := range vals {
+		spans = append(spans, Span{Start: v.start, End: v.end, Kind: v.Kind})
+	}
+	sort.Slice(spans, func(i, j int) bool { return spans[i].Start < spans[j].Start })
+	return RedactSpans(text, spans)
+}

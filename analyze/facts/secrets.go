@@ -773,6 +773,9 @@ func secScanTextAssigns(text string) []secHit {
 			continue
 		}
 		v := text[vs:ve]
+		if strings.HasPrefix(v, "<") || strings.Contains(v, "…<redacted") {
+			continue // a placeholder (<your key>) or a value nbprod already redacted
+		}
 		if m[8] >= 0 {
 			// Unquoted: a shell value, not a Python expression
 			// (token = resp["NextToken"], key = os.environ.get(...)).
@@ -790,7 +793,7 @@ func secScanTextAssigns(text string) []secHit {
 	}
 	for _, m := range reAuthHeader.FindAllStringSubmatchIndex(text, -1) {
 		v := text[m[2]:m[3]]
-		if IsPlaceholder(v) || secEntropy(v) < 3.0 {
+		if IsPlaceholder(v) || secEntropy(v) < 3.0 || strings.HasPrefix(v, "<") {
 			continue
 		}
 		out = append(out, secHit{layer: LayerName, kind: "token", value: v, start: m[2], end: m[3], level: "blocker",
