@@ -1,6 +1,7 @@
 package report
 
 import (
+	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -44,6 +45,17 @@ func GitHub(w io.Writer, res *analyze.Result, _ Options) error {
 			msg += "\nfix: " + f.Fix
 		}
 		writeCommand(&b, githubCommand(f.Severity), props, msg)
+	}
+	// One notice per notebook with its production-readiness score, so a
+	// team sees (and can trend) it in the workflow run.
+	for i := range v.notebooks {
+		nb := &v.notebooks[i]
+		msg := fmt.Sprintf("production-readiness score %d/100 (%d blockers, %d warnings, %d info)", nb.Score,
+			nb.Counts[analyze.Blocker], nb.Counts[analyze.Warning], nb.Counts[analyze.Info])
+		if nb.Unreadable {
+			msg = "production-readiness score 0/100 (unreadable notebook)"
+		}
+		writeCommand(&b, "notice", [][2]string{{"file", nb.Path}, {"title", "nbprod readiness"}}, msg)
 	}
 	for _, e := range v.errors {
 		var props [][2]string

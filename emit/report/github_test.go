@@ -63,9 +63,18 @@ func TestGitHubCommands(t *testing.T) {
 	}
 	lines := strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\n")
 	active := fixtureActive(res)
-	wantLines := active[analyze.Blocker] + active[analyze.Warning] + active[analyze.Info] + len(res.Errors)
+	wantLines := active[analyze.Blocker] + active[analyze.Warning] + active[analyze.Info] + len(res.Errors) + len(res.Notebooks)
 	if len(lines) != wantLines {
-		t.Fatalf("%d commands, want %d (active findings and internal errors):\n%s", len(lines), wantLines, buf.String())
+		t.Fatalf("%d commands, want %d (active findings, a readiness notice per notebook, internal errors):\n%s", len(lines), wantLines, buf.String())
+	}
+	notices := 0
+	for _, line := range lines {
+		if strings.Contains(line, "title=nbprod readiness::production-readiness score ") {
+			notices++
+		}
+	}
+	if notices != len(res.Notebooks) {
+		t.Errorf("%d readiness notices, want one per notebook (%d)", notices, len(res.Notebooks))
 	}
 	seen := map[string]bool{}
 	for _, line := range lines {
@@ -73,7 +82,7 @@ func TestGitHubCommands(t *testing.T) {
 			t.Errorf("raw carriage return in %q", line)
 		}
 		name, props, msg := unescapeCommand(t, line)
-		if props["title"] == "nbprod internal error" {
+		if props["title"] == "nbprod internal error" || props["title"] == "nbprod readiness" {
 			continue
 		}
 		rule, _, _ := strings.Cut(props["title"], " ")

@@ -71,6 +71,9 @@ type (
 		Unreadable bool       `json:"unreadable"`
 		Score      int        `json:"score"`
 		Counts     jsonCounts `json:"counts"`
+		// ByCategory counts active findings per category (categories with
+		// findings only).
+		ByCategory map[string]jsonCounts `json:"by_category"`
 	}
 	jsonCounts struct {
 		Blocker int `json:"blocker"`
@@ -120,6 +123,7 @@ func JSON(w io.Writer, res *analyze.Result, opts Options) error {
 			Unreadable: nb.Unreadable,
 			Score:      nb.Score,
 			Counts:     countsOf(nb.Counts),
+			ByCategory: categoryCounts(nb.ByCategory),
 		})
 	}
 	doc.Summary = jsonSummary{
@@ -228,4 +232,14 @@ func optString(s string) *string {
 		return nil
 	}
 	return &s
+}
+
+// categoryCounts turns per-category counts into wire form (encoding/json
+// sorts the keys).
+func categoryCounts(m map[analyze.Category]map[analyze.Severity]int) map[string]jsonCounts {
+	out := map[string]jsonCounts{}
+	for cat, c := range m {
+		out[string(cat)] = countsOf(c)
+	}
+	return out
 }

@@ -179,7 +179,7 @@ func TestJSONContract(t *testing.T) {
 	for _, n := range nbs {
 		m := n.(map[string]any)
 		paths = append(paths, m["path"].(string))
-		if got := keysOf(m); !reflect.DeepEqual(got, []string{"cells", "code_cells", "counts", "language", "path", "score", "unreadable"}) {
+		if got := keysOf(m); !reflect.DeepEqual(got, []string{"by_category", "cells", "code_cells", "counts", "language", "path", "score", "unreadable"}) {
 			t.Errorf("notebook keys = %v", got)
 		}
 		if got := keysOf(m["counts"].(map[string]any)); !reflect.DeepEqual(got, []string{"blocker", "info", "warning"}) {

@@ -57,10 +57,11 @@ type (
 		Notebooks []sarifNotebook `json:"notebooks"`
 	}
 	sarifNotebook struct {
-		Path       string     `json:"path"`
-		Score      int        `json:"score"`
-		Unreadable bool       `json:"unreadable"`
-		Counts     jsonCounts `json:"counts"`
+		Path       string                `json:"path"`
+		Score      int                   `json:"score"`
+		Unreadable bool                  `json:"unreadable"`
+		Counts     jsonCounts            `json:"counts"`
+		ByCategory map[string]jsonCounts `json:"by_category"`
 	}
 	sarifTool struct {
 		Driver sarifDriver `json:"driver"`
@@ -209,6 +210,7 @@ func SARIF(w io.Writer, res *analyze.Result, opts Options) error {
 			nb := &v.notebooks[i]
 			props.Notebooks = append(props.Notebooks, sarifNotebook{
 				Path: nb.Path, Score: nb.Score, Unreadable: nb.Unreadable, Counts: countsOf(nb.Counts),
+				ByCategory: categoryCounts(nb.ByCategory),
 			})
 		}
 		run.Properties = props
