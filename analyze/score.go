@@ -7,8 +7,10 @@ import "math"
 const ScoreDoc = `# Production-readiness score
 
 Every checked notebook gets a score from 0 to 100 in every report format
-(JSON "score", SARIF run properties, the text and Markdown reports), so a
-team can trend it in CI. It is computed from the notebook's **active**
+(JSON "score" with "counts" and "by_category", SARIF run properties, the
+notebook header of the text report, the Markdown score table, and one
+"nbprod readiness" notice per notebook in GitHub annotations), so a team
+can trend it in CI. It is computed from the notebook's **active**
 findings: suppressed and baselined findings do not count.
 
     penalty  = 15 per blocker for the first 4 blockers, 5 per blocker after that
