@@ -116,16 +116,29 @@ func (n *Notebook) Calls() []CallSite {
 	})
 }
 
-// CallsIn returns the call sites of one cell.
+var callsByCellKey = lazyKey{"calls-by-cell"}
+
+// CallsIn returns the call sites of one cell (a slice of Calls(); do not
+// modify it).
 func (n *Notebook) CallsIn(cell int) []CallSite {
-	all := n.Calls()
-	var out []CallSite
-	for _, c := range all {
-		if c.Cell.Index == cell {
-			out = append(out, c)
+	idx := lazy(n, &callsByCellKey, func() map[int][2]int {
+		all := n.Calls()
+		m := map[int][2]int{}
+		for i := 0; i < len(all); {
+			j := i
+			for j < len(all) && all[j].Cell == all[i].Cell {
+				j++
+			}
+			m[all[i].Cell.Index] = [2]int{i, j}
+			i = j
 		}
+		return m
+	})
+	r, ok := idx[cell]
+	if !ok {
+		return nil
 	}
-	return out
+	return n.Calls()[r[0]:r[1]:r[1]]
 }
 
 // Parents returns the parent index of every node of a cell's tree (NoNode

@@ -87,14 +87,16 @@ func Redact(kind, value string, prefix int) string {
 	return fmt.Sprintf("<redacted %s, %d chars>", kind, n)
 }
 
-// RedactText passes any text nbprod prints (a message, a fix, a data
-// value) through secret redaction (every secret the notebook holds, and
-// anything shaped like one) and personal-value redaction.
+// RedactText is the engine's safety net for every text of every finding
+// (messages, fixes, data values): the secret values the notebook holds and
+// the personal values the recognizers find are replaced by their redacted
+// forms. Rules that quote source text redact it themselves (RedactLine,
+// RedactSecrets), so this pass only has to catch values a rule let through.
 func (n *Notebook) RedactText(text string) string {
 	if text == "" {
 		return text
 	}
-	return RedactPersonal(n.RedactSecrets(text))
+	return RedactPersonal(n.RedactKnownSecrets(text))
 }
 
 // RedactPersonal replaces the personal values the NB503 recognizers find in

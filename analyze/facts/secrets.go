@@ -1,6 +1,7 @@
 package facts
 
 import (
+	"bytes"
 	"math"
 	"regexp"
 	"sort"
@@ -180,7 +181,6 @@ var (
 	reAuthHeader = regexp.MustCompile(`(?i)authorization["']?\s*[:=]\s*["']?(?:bearer|basic|token)\s+([A-Za-z0-9._~+/=-]{8,})`)
 	reIdentifier = regexp.MustCompile(`^[A-Za-z_][A-Za-z_.]*$`)
 	reANSI       = regexp.MustCompile(`\x1b\[[0-9;?]*[A-Za-z]`)
-	reHTMLTag    = regexp.MustCompile(`(?s)<[^>]*>`)
 	reEnvDump    = regexp.MustCompile(`(?m)print\s*\(\s*(?:dict\s*\(\s*)?os\.environ\s*\)?\s*\)|^\s*(?:dict\s*\(\s*)?os\.environ\s*\)?\s*$|^\s*%env\s*$|^\s*[!%](?:env|printenv|set_env|set)\s*$|^\s*!\s*(?:env|printenv)\b|^\s*!\s*cat\s+\S*(?:credentials|kaggle\.json|\.env|\.netrc|\.pgpass|config|secrets?)`)
 )
 
@@ -235,7 +235,7 @@ func secCamelToSnake(s string) string {
 // secrets, API keys, credentials), "key" (bare and access/private keys),
 // "conn" (connection strings), or "" for names that are not secret names.
 func secNameClass(name string) (class, kind string) {
-	if name == "" {
+	if name == "" || !secNameCandidate(name) {
 		return "", ""
 	}
 	if reAWSSecretName.MatchString(name) {
@@ -1233,7 +1233,9 @@ func secOutputs(nc *notebook.Cell) []Secret {
 	if len(nc.Outputs) == 0 {
 		return nil
 	}
-	envDump := reEnvDump.MatchString(nc.Source)
+	src := nc.Source
+	envDump := (strings.Contains(src, "env") || strings.Contains(src, "cat") || strings.Contains(src, "set")) &&
+		reEnvDump.MatchString(src)
 	var out []Secret
 	seen := map[string]bool{}
 	scan := func(oi int, mime, text string) {
@@ -1301,14 +1303,28 @@ var htmlEntities = []struct{ from, to string }{
 // secStripHTML removes tags and decodes the common entities, keeping the
 // text's length and line structure (tags become blanks).
 func secStripHTML(s string) string {
-	s = reHTMLTag.ReplaceAllStringFunc(s, func(tag string) string {
-		return strings.Map(func(r rune) rune {
-			if r == '\n' {
-				return '\n'
+	// Tags become spaces (newlines kept), byte for byte, so offsets and line
+	// numbers stay those of the original text. A byte loop: a regular
+	// expression here cost more than all other output scanning.
+	if strings.IndexByte(s, '<') >= 0 {
+		b := []byte(s)
+		for i := 0; i < len(b); i++ {
+			if b[i] != '<' {
+				continue
 			}
-			return ' '
-		}, tag)
-	})
+			j := bytes.IndexByte(b[i:], '>')
+			if j < 0 {
+				break
+			}
+			for k := i; k <= i+j; k++ {
+				if b[k] != '\n' {
+					b[k] = ' '
+				}
+			}
+			i += j
+		}
+		s = string(b)
+	}
 	for _, e := range htmlEntities {
 		if strings.Contains(s, e.from) {
 			s = strings.ReplaceAll(s, e.from, e.to+strings.Repeat(" ", len(e.from)-len(e.to)))
@@ -1500,6 +1516,17 @@ func (n *Notebook) RedactSecrets(text string) string {
 	if text == "" {
 		return text
 	}
+	return RedactValue(n.RedactKnownSecrets(text))
+}
+
+// RedactKnownSecrets redacts, in any text, the secret values this notebook
+// holds (found in its sources, outputs and metadata). It is cheap enough
+// for every finding the engine reports; RedactSecrets also looks for
+// anything shaped like a secret.
+func (n *Notebook) RedactKnownSecrets(text string) string {
+	if text == "" {
+		return text
+	}
 	var hs []secHit
 	for _, s := range n.Secrets() {
 		if len(s.value) < 4 {
@@ -1518,7 +1545,7 @@ func (n *Notebook) RedactSecrets(text string) string {
 		sort.SliceStable(hs, func(i, j int) bool { return hs[i].start < hs[j].start })
 		text = secReplaceHits(text, secDropOverlaps(hs))
 	}
-	return RedactValue(text)
+	return text
 }
 
 // secReplaceHits replaces hits (byte ranges of v) with redacted forms.
@@ -1539,4 +1566,19 @@ func secReplaceHits(v string, hs []secHit) string {
 	}
 	b.WriteString(v[pos:])
 	return b.String()
+}
+
+// secNameWords are substrings every secret-like name contains (the
+// keywords of reSecretName and reAWSSecretName); a name with none of them
+// skips the regular expressions.
+var secNameWords = []string{"pas", "pwd", "secret", "token", "key", "cred", "bearer", "sas", "conn", "auth"}
+
+func secNameCandidate(name string) bool {
+	lower := strings.ToLower(name)
+	for _, w := range secNameWords {
+		if strings.Contains(lower, w) {
+			return true
+		}
+	}
+	return false
 }

@@ -8,65 +8,12 @@ import (
 	"github.com/nbprod/nbprod/analyze/facts"
 )
 
-// runUse is a name a cell reads when it runs: directly, or as a free name
-// of a notebook function or class the cell calls (CONTRACT.md §2).
-type runUse struct {
-	Name string
-	Pos  facts.Pos
-	Via  string // the called function, "" for a direct read
-}
+// runUse is a name a cell reads when it runs (facts.RunUse).
+type runUse = facts.RunUse
 
-// runUses lists the names cell c reads when it runs, first occurrence
-// first. Free names of called functions are resolved through the function
-// definitions visible to the cell (its own, or the nearest earlier definer),
-// transitively.
-func runUses(fx *facts.Notebook, c *facts.Cell) []runUse {
-	var out []runUse
-	seen := map[string]bool{}
-	for _, u := range c.EagerUses {
-		if !seen[u] {
-			seen[u] = true
-			out = append(out, runUse{Name: u, Pos: c.UsePos[u]})
-		}
-	}
-	visited := map[string]bool{}
-	var follow func(callee string, at facts.Pos, via string)
-	follow = func(callee string, at facts.Pos, via string) {
-		if visited[callee] {
-			return
-		}
-		visited[callee] = true
-		var sc *facts.Scope
-		if s := c.Function(callee); s != nil {
-			sc = s
-		} else if d := fx.Definer(c.Index, callee); d >= 0 {
-			if dc := fx.Cell(d); dc != nil {
-				sc = dc.Function(callee)
-			}
-		}
-		if sc == nil {
-			return
-		}
-		for _, f := range sc.Free {
-			if seen[f] || c.DefinesName(f) {
-				continue
-			}
-			seen[f] = true
-			out = append(out, runUse{Name: f, Pos: at, Via: via})
-		}
-		for _, g := range sc.Calls {
-			follow(g, at, via)
-		}
-	}
-	for _, callee := range c.Calls {
-		at, ok := c.UsePos[callee]
-		if !ok {
-			at = c.DefPos[callee]
-		}
-		follow(callee, at, callee)
-	}
-	return out
-}
+// runUses lists the names cell c reads when it runs (computed once per
+// notebook by facts).
+func runUses(fx *facts.Notebook, c *facts.Cell) []runUse { return fx.RunUses(c) }
 
 // platformGlobals are names hosted notebook platforms inject; NB606 reports
 // them, so NB103 does not.
