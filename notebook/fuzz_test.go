@@ -3,8 +3,11 @@ package notebook
 import (
 	"bytes"
 	"errors"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -18,9 +21,22 @@ func seedNotebooks(f *testing.F) {
 		}
 	}
 	for _, s := range []string{"", "{}", "[]", `{"cells":[],"nbformat":4}`, `{"worksheets":[{"cells":[{"cell_type":"code","input":"x"}]}],"nbformat":3}`,
-		`{"cells":[{"cell_type":"code","source":["a\r\n","b\u00e9\\\"c"]}],"nbformat":4}`, "\xef\xbb\xbf{", "{\"cells\":[{\"source\":\"\\ud83d\\ude00\"}]}"} {
+		`{"cells":[{"cell_type":"code","source":["a\r\n","b\u00e9\\\"c"]}],"nbformat":4}`, "\xef\xbb\xbf{", `{"cells":[{"cell_type":"code","source":["aé€😀b\\n", "ñ"]}],"nbformat":4}`, "{\"cells\":[{\"source\":\"\\ud83d\\ude00\"}]}"} {
 		f.Add([]byte(s))
 	}
+}
+
+// shortReader returns at most n bytes per Read.
+type shortReader struct {
+	r io.Reader
+	n int
+}
+
+func (r *shortReader) Read(p []byte) (int, error) {
+	if len(p) > r.n {
+		p = p[:r.n]
+	}
+	return r.r.Read(p)
 }
 
 // FuzzReadIPYNB: any bytes give a notebook or a ReadError naming the file;
@@ -40,6 +56,17 @@ func FuzzReadIPYNB(f *testing.F) {
 		case <-done:
 		case <-time.After(5 * time.Second):
 			t.Fatalf("ReadIPYNB hangs on %q", data)
+		}
+		// The streaming scanner must not depend on where its reads end:
+		// short reads give the same notebook or the same error.
+		for _, n := range []int{1, 2, 3, 7} {
+			nb1, err1 := ReadIPYNB("fuzz.ipynb", &shortReader{bytes.NewReader(data), n})
+			if fmt.Sprint(err) != fmt.Sprint(err1) {
+				t.Fatalf("%d bytes per read: error %v, want %v", n, err1, err)
+			}
+			if err == nil && !reflect.DeepEqual(nb, nb1) {
+				t.Fatalf("%d bytes per read give another notebook", n)
+			}
 		}
 		if err != nil {
 			var re *ReadError

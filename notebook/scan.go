@@ -341,9 +341,11 @@ func (s *scanner) readString(keep bool, max int) (str, error) {
 		} else {
 			bs = -1
 		}
+		held := false
 		if q < 0 && bs < 0 && !s.eof {
 			// The window ends inside the string: hold back a rune cut in two.
 			if cut := incompleteTail(seg); cut > 0 {
+				held = true
 				seg = seg[:len(seg)-cut]
 				if len(seg) == 0 {
 					s.fill(len(win) + utf8.UTFMax)
@@ -375,8 +377,8 @@ func (s *scanner) readString(keep bool, max int) (str, error) {
 			}
 		}
 		s.pos += len(seg)
-		if s.pos >= len(s.buf) {
-			continue // need more input
+		if held || s.pos >= len(s.buf) {
+			continue // need more input (to complete the rune held back)
 		}
 		if s.buf[s.pos] == '"' {
 			s.pos++
