@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/nbprod/nbprod/analyze/facts"
 	"github.com/nbprod/nbprod/notebook"
@@ -283,16 +284,20 @@ func finish(nb *notebook.Notebook, fx *facts.Notebook, fs []Finding, in Input, o
 		if nb != nil && fx != nil && f.Cell >= 0 && f.Output == nil && f.Line > 0 && f.Cell < len(nb.Cells) {
 			// The code line is shown under the finding; secrets and
 			// personal values on it are redacted.
-			f.Snippet = fx.RedactLine(f.Cell, f.Line, nb.Cells[f.Cell].Line(f.Line))
+			f.Snippet = ownSnippet(fx.RedactLine(f.Cell, f.Line, nb.Cells[f.Cell].Line(f.Line)))
 		}
 	}
 	var redactLine func(cell, line int, text string) string
 	if fx != nil {
 		redactLine = fx.RedactLine
 		// Safety net: whatever a rule wrote, no secret value it quotes
-		// reaches an output.
+		// reaches an output. The strings are copied too: a name a rule
+		// quotes is often a slice of the cell source, and findings outlive
+		// the notebook (a run over 50,000 notebooks must not keep their
+		// sources alive).
+		own := func(s string) string { return strings.Clone(fx.RedactText(s)) }
 		for i := range fs {
-			redactFinding(&fs[i], fx.RedactText)
+			redactFinding(&fs[i], own)
 		}
 	}
 	fingerprint(nb, fs, fingerprintPath(in, o.FingerprintDir), redactLine)
@@ -361,6 +366,23 @@ func firstFrames(stack []byte) string {
 }
 
 // redactFinding passes every text of a finding through redact.
+// maxSnippet bounds the code line kept with a finding (a minified line can
+// be megabytes long).
+const maxSnippet = 400
+
+// ownSnippet copies a snippet out of the cell source, cut to maxSnippet
+// bytes at a character boundary.
+func ownSnippet(s string) string {
+	if len(s) > maxSnippet {
+		cut := maxSnippet
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		return s[:cut] + " …"
+	}
+	return strings.Clone(s)
+}
+
 func redactFinding(f *Finding, redact func(string) string) {
 	f.Message = redact(f.Message)
 	f.Fix = redact(f.Fix)

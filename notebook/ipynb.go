@@ -75,6 +75,7 @@ func ReadIPYNB(path string, r io.Reader) (*Notebook, error) {
 	if err != nil {
 		return nil, d.wrap(err)
 	}
+	indexLines(d.nb)
 	return d.nb, nil
 }
 

@@ -1,8 +1,10 @@
 package notebook
 
 import (
+	"math"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -100,7 +102,8 @@ type Cell struct {
 	// FileLine is the file line where the cell object starts.
 	FileLine int
 
-	src textMap
+	src   textMap
+	lines *lineIndex // shared by copies of the cell; nil for cells built in memory
 }
 
 // HasTag reports whether the cell carries the tag.
@@ -121,18 +124,56 @@ func (c *Cell) Line(n int) string {
 	if n < 1 {
 		return ""
 	}
-	s := c.Source
-	for i := 1; i < n; i++ {
-		j := strings.IndexByte(s, '\n')
-		if j < 0 {
-			return ""
-		}
-		s = s[j+1:]
+	off := c.lineOffset(n)
+	if off < 0 {
+		return ""
 	}
+	s := c.Source[off:]
 	if j := strings.IndexByte(s, '\n'); j >= 0 {
 		s = s[:j]
 	}
 	return s
+}
+
+// lineIndex holds the byte offsets where a cell's lines start, found on
+// first use, so that positions deep in a 100,000-line cell cost a lookup
+// rather than a scan from the top. The readers give each cell one; copies
+// of the cell share it.
+type lineIndex struct {
+	once   sync.Once
+	src    string // the source the starts belong to
+	starts []int32
+}
+
+// lineOffset returns the byte offset where 1-based line n of the source
+// starts, or -1 when the source has fewer lines.
+func (c *Cell) lineOffset(n int) int {
+	if li := c.lines; li != nil && len(c.Source) < math.MaxInt32 {
+		li.once.Do(func() {
+			li.src = c.Source
+			li.starts = make([]int32, 1, strings.Count(c.Source, "\n")+1)
+			for i := 0; i < len(c.Source); i++ {
+				if c.Source[i] == '\n' {
+					li.starts = append(li.starts, int32(i+1))
+				}
+			}
+		})
+		if li.src == c.Source {
+			if n > len(li.starts) {
+				return -1
+			}
+			return int(li.starts[n-1])
+		}
+	}
+	off := 0
+	for l := 1; l < n; l++ {
+		j := strings.IndexByte(c.Source[off:], '\n')
+		if j < 0 {
+			return -1
+		}
+		off += j + 1
+	}
+	return off
 }
 
 // FilePos maps a 1-based line and 1-based column (in code points) of the
@@ -140,7 +181,7 @@ func (c *Cell) Line(n int) string {
 // text) in the original file. It returns (0, 0) when the cell has no
 // position map (e.g. notebooks built in memory).
 func (c *Cell) FilePos(line, col int) (int, int) {
-	off := lineColOffset(c.Source, line, col)
+	off := c.offsetOf(line, col)
 	if off < 0 {
 		return 0, 0
 	}
@@ -213,9 +254,30 @@ func sortMime(d []MimeData) {
 	sort.SliceStable(d, func(i, j int) bool { return d[i].MIME < d[j].MIME })
 }
 
-// lineColOffset converts a 1-based line and 1-based code-point column into
-// a byte offset of s; -1 when the line does not exist. Columns past the end
+// offsetOf converts a 1-based line and 1-based code-point column into
+// a byte offset of the source; -1 when the line does not exist. Columns past the end
 // of the line are clamped to the line end.
+func (c *Cell) offsetOf(line, col int) int {
+	if line < 1 {
+		return -1
+	}
+	s := c.Source
+	off := c.lineOffset(line)
+	if off < 0 {
+		return -1
+	}
+	end := len(s)
+	if j := strings.IndexByte(s[off:], '\n'); j >= 0 {
+		end = off + j
+	}
+	for c := 1; c < col && off < end; c++ {
+		_, n := utf8.DecodeRuneInString(s[off:])
+		off += n
+	}
+	return off
+}
+
+// lineColOffset is offsetOf for a text without a line index.
 func lineColOffset(s string, line, col int) int {
 	if line < 1 {
 		return -1
@@ -237,6 +299,13 @@ func lineColOffset(s string, line, col int) int {
 		off += n
 	}
 	return off
+}
+
+// indexLines gives every cell of a notebook just read its line index.
+func indexLines(nb *Notebook) {
+	for i := range nb.Cells {
+		nb.Cells[i].lines = &lineIndex{}
+	}
 }
 
 // textMap maps byte offsets of a decoded (and newline-normalised) text back

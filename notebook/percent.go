@@ -203,6 +203,7 @@ func ReadPercent(path string, data []byte) (*Notebook, error) {
 		cur.prefixes = append(cur.prefixes, prefix)
 	}
 	flush()
+	indexLines(nb)
 	return nb, nil
 }
 

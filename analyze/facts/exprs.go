@@ -2,6 +2,7 @@ package facts
 
 import (
 	"path"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -328,19 +329,16 @@ func DottedName(t *ps.Tree, n ps.NodeID) string { return dottedName(t, n) }
 // the nearest import of that name in the cell itself or above it, else in
 // any cell (notebooks often import late). ok is false when no import binds it.
 func (n *Notebook) ImportOf(at int, name string) (Import, bool) {
-	var best Import
-	found := false
-	for _, c := range n.Code() {
-		for _, im := range c.Imports {
-			if im.Bound != name {
-				continue
-			}
-			if c.Index <= at || !found {
-				best, found = im, true
-			}
-		}
+	ims := n.importIndex()[name]
+	if len(ims) == 0 {
+		return Import{}, false
 	}
-	return best, found
+	// The last import in cell at or above it; else the first one below.
+	k := sort.Search(len(ims), func(k int) bool { return ims[k].cell > at })
+	if k == 0 {
+		return ims[0].im, true
+	}
+	return ims[k-1].im, true
 }
 
 // Qualify resolves the first name of a dotted expression through the

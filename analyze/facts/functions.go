@@ -172,14 +172,18 @@ func onlyCalled(t *ps.Tree, fn ps.NodeID, name string) bool {
 
 // globalWrites are the names functions assign through `global`.
 func (n *Notebook) globalWrites() map[string]bool {
-	out := map[string]bool{}
-	for _, c := range n.Code() {
-		for _, g := range c.Globals {
-			out[g] = true
+	return lazy(n, &globalWritesKey, func() map[string]bool {
+		out := map[string]bool{}
+		for _, c := range n.Code() {
+			for _, g := range c.Globals {
+				out[g] = true
+			}
 		}
-	}
-	return out
+		return out
+	})
 }
+
+var globalWritesKey lazyKey
 
 // bindingOf returns the cell binding name as seen from cell c (the last
 // definer at or above it, else the first below) and how it binds it.

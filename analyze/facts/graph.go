@@ -49,10 +49,11 @@ func buildGraph(n *Notebook) *Graph {
 		}
 	}
 	// Document order.
+	idx := n.docIndex()
 	for i, c := range code {
 		byFrom := map[int][]string{}
 		for _, u := range cellReads(c) {
-			if j := providerBefore(code, i, u); j >= 0 {
+			if j := idx.provider(i, u); j >= 0 {
 				byFrom[code[j].Index] = append(byFrom[code[j].Index], u)
 			} else if len(g.Definers[u]) == 0 {
 				g.Undefined[c.Index] = append(g.Undefined[c.Index], u)
@@ -75,18 +76,16 @@ func buildGraph(n *Notebook) *Graph {
 		}
 	}
 	sort.SliceStable(order, func(a, b int) bool { return order[a].ec < order[b].ec })
+	seq := make([]*Cell, len(order))
+	for i, r := range order {
+		seq[i] = r.c
+	}
+	eidx := newSeqIndex(seq)
 	for i, r := range order {
 		byFrom := map[int][]string{}
 		for _, u := range cellReads(r.c) {
-			for j := i - 1; j >= 0; j-- {
-				p := order[j].c
-				if contains(p.Deletes, u) && !p.DefinesName(u) {
-					break
-				}
-				if p.DefinesName(u) || p.MutatesName(u) {
-					byFrom[p.Index] = append(byFrom[p.Index], u)
-					break
-				}
+			if j := eidx.provider(i, u); j >= 0 {
+				byFrom[seq[j].Index] = append(byFrom[seq[j].Index], u)
 			}
 		}
 		g.ExecEdges = append(g.ExecEdges, edgesOf(byFrom, r.c.Index)...)
@@ -104,21 +103,6 @@ func buildGraph(n *Notebook) *Graph {
 // and shell lines interpolate.
 func cellReads(c *Cell) []string {
 	return appendNew(append([]string(nil), c.Uses...), c.MagicUses...)
-}
-
-// providerBefore returns the position in code of the last cell before
-// position i that defines or mutates u with no delete after it, or -1.
-func providerBefore(code []*Cell, i int, u string) int {
-	for j := i - 1; j >= 0; j-- {
-		c := code[j]
-		if contains(c.Deletes, u) && !c.DefinesName(u) {
-			return -1
-		}
-		if c.DefinesName(u) || c.MutatesName(u) {
-			return j
-		}
-	}
-	return -1
 }
 
 func edgesOf(byFrom map[int][]string, to int) []Edge {
@@ -144,7 +128,7 @@ func (n *Notebook) Provider(to int, name string) int {
 	if pos < 0 {
 		return -1
 	}
-	if j := providerBefore(code, pos, name); j >= 0 {
+	if j := n.docIndex().provider(pos, name); j >= 0 {
 		return code[j].Index
 	}
 	return -1
@@ -154,14 +138,11 @@ func (n *Notebook) Provider(to int, name string) int {
 func (n *Notebook) Definer(to int, name string) int {
 	code := n.Code()
 	pos := codePos(code, to)
-	for j := pos - 1; j >= 0; j-- {
-		c := code[j]
-		if contains(c.Deletes, name) && !c.DefinesName(name) {
-			return -1
-		}
-		if c.DefinesName(name) {
-			return c.Index
-		}
+	if pos < 0 {
+		return -1
+	}
+	if j := n.docIndex().definer(pos, name); j >= 0 {
+		return code[j].Index
 	}
 	return -1
 }

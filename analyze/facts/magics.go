@@ -120,14 +120,17 @@ func (n *Notebook) Magics() []MagicFact {
 
 // MagicsIn returns the magic facts of one cell.
 func (n *Notebook) MagicsIn(cell int) []MagicFact {
-	var out []MagicFact
-	for _, m := range n.Magics() {
-		if m.Cell == cell {
-			out = append(out, m)
+	ms := lazy(n, &magicsByCellKey, func() map[int][]MagicFact {
+		m := map[int][]MagicFact{}
+		for _, f := range n.Magics() {
+			m[f.Cell] = append(m[f.Cell], f)
 		}
-	}
-	return out
+		return m
+	})[cell]
+	return ms[:len(ms):len(ms)] // callers may append
 }
+
+var magicsByCellKey lazyKey
 
 func cellMagics(n *Notebook, c *Cell) []MagicFact {
 	var out []MagicFact

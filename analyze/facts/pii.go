@@ -586,7 +586,8 @@ type piiState struct {
 	hashed     map[int]map[string]bool
 	frameish   map[string]bool // names used as receivers of DataFrame methods
 	fdrops     map[string][]piiStrRef
-	frameIndex map[int]int // internal frame root → index in out.Frames
+	fnames     map[string]bool // names of the notebook's functions
+	frameIndex map[int]int     // internal frame root → index in out.Frames
 	ctx        map[int]*piiFrameCtx
 }
 
@@ -1007,14 +1008,15 @@ func (s *piiState) notebookFunc(name string) bool {
 	if name == "" || strings.Contains(name, ".") {
 		return false
 	}
-	for _, c := range s.n.Code() {
-		for _, f := range c.Functions {
-			if f.Name == name {
-				return true
+	if s.fnames == nil {
+		s.fnames = map[string]bool{}
+		for _, c := range s.n.Code() {
+			for _, f := range c.Functions {
+				s.fnames[f.Name] = true
 			}
 		}
 	}
-	return false
+	return s.fnames[name]
 }
 
 // funcDrops returns the constant columns a notebook function drops in its

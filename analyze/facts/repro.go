@@ -153,11 +153,14 @@ func (ix *reproIndex) defOf(cs *CallSite) ps.NodeID {
 // callsInDef returns the indexes of the calls inside a def (nested defs
 // included).
 func (ix *reproIndex) callsInDef(f fnDef) []int {
-	var out []int
+	// A cell's calls are in node (preorder) order, so the def's calls are
+	// one run of them: the nodes inside its subtree.
 	r := ix.cellCalls[f.cell.Index]
-	for i := r[0]; i < r[1]; i++ {
-		cs := &ix.calls[i]
-		if cs.Cell == f.cell && cs.Node != f.node && f.cell.Tree.Contains(f.node, cs.Node) {
+	end := f.cell.Tree.SubtreeEnd(f.node)
+	i := r[0] + sort.Search(r[1]-r[0], func(k int) bool { return ix.calls[r[0]+k].Node > f.node })
+	var out []int
+	for ; i < r[1] && ix.calls[i].Node < end; i++ {
+		if ix.calls[i].Cell == f.cell {
 			out = append(out, i)
 		}
 	}

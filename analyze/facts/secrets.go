@@ -1111,9 +1111,10 @@ func (n *Notebook) secCodeCell(c *Cell) []Secret {
 		}
 		return false
 	}
+	sx := newSecLines(src)
 	add := func(h secHit, where SecretWhere) {
-		sl, sc := secOffsetPos(src, h.start)
-		el, ec := secOffsetPos(src, h.end)
+		sl, sc := sx.pos(h.start)
+		el, ec := sx.pos(h.end)
 		first, _, _ := strings.Cut(h.value, "\n")
 		if taken(sl, sc, sc+len(first)) {
 			return
@@ -1147,7 +1148,7 @@ func (n *Notebook) secCodeCell(c *Cell) []Secret {
 		return WhereCode
 	}
 	for _, h := range secScanProviders(src) {
-		sl, sc := secOffsetPos(src, h.start)
+		sl, sc := sx.pos(h.start)
 		add(h, whereOf(sl, sc))
 	}
 	// Text-form L2 and URI credentials on magic lines and non-Python bodies.
@@ -1158,8 +1159,8 @@ func (n *Notebook) secCodeCell(c *Cell) []Secret {
 		if to > len(lines) {
 			to = len(lines)
 		}
-		base := secLineOffset(src, from)
-		end := secLineOffset(src, to) + len(lines[to-1])
+		base := sx.offset(from)
+		end := sx.offset(to) + len(lines[to-1])
 		text := src[base:end]
 		var hs []secHit
 		hs = append(hs, secScanURIs(text)...)
@@ -1186,8 +1187,8 @@ func (n *Notebook) secCodeCell(c *Cell) []Secret {
 				if class != "" && class != "conn" && secAcceptL2(class, toks[0].Text, v) && len(secScanProviders(v)) == 0 {
 					l := lines[m.Line-1]
 					bs := secColByte(l, toks[1].Pos.Col)
-					h := secHit{layer: LayerName, kind: kind, value: v, start: secLineOffset(src, m.Line) + bs,
-						end: secLineOffset(src, m.Line) + bs + len(v), level: "blocker", env: secEnvName(toks[0].Text), target: toks[0].Text}
+					h := secHit{layer: LayerName, kind: kind, value: v, start: sx.offset(m.Line) + bs,
+						end: sx.offset(m.Line) + bs + len(v), level: "blocker", env: secEnvName(toks[0].Text), target: toks[0].Text}
 					add(h, WhereMagic)
 				}
 			}
@@ -1213,9 +1214,10 @@ func (n *Notebook) secTextCell(nc *notebook.Cell) []Secret {
 	}
 	lines := strings.Split(nc.Source, "\n")
 	var out []Secret
+	sx := newSecLines(nc.Source)
 	for _, h := range secScanProviders(nc.Source) {
-		sl, sc := secOffsetPos(nc.Source, h.start)
-		el, ec := secOffsetPos(nc.Source, h.end)
+		sl, sc := sx.pos(h.start)
+		el, ec := sx.pos(h.end)
 		s := Secret{Cell: nc.Index, Where: WhereText, Layer: h.layer, Kind: h.kind, EnvVar: h.env, Level: h.level,
 			value: h.value, prefix: h.prefix}
 		s.spans = secTextSpans(nc.Index, lines, sl, sc, h.value, h.prefix)
@@ -1359,28 +1361,46 @@ func secMetadata(cell int, md *notebook.Value, where SecretWhere) []Secret {
 // ---------------------------------------------------------------------------
 // Source spans
 
-// secOffsetPos converts a byte offset of src into a 1-based line and a byte
-// column (0-based) within that line.
-func secOffsetPos(src string, off int) (line, bcol int) {
-	if off > len(src) {
-		off = len(src)
-	}
-	line = 1 + strings.Count(src[:off], "\n")
-	start := strings.LastIndexByte(src[:off], '\n') + 1
-	return line, off - start
+// secLines converts between byte offsets of a source and its lines. The
+// line starts are found once per source, so converting every hit of a
+// 100,000-line cell costs a binary search each, not a scan from the top.
+type secLines struct {
+	src    string
+	starts []int // byte offset where each line starts
 }
 
-// secLineOffset is the byte offset where 1-based line starts in src.
-func secLineOffset(src string, line int) int {
-	off := 0
-	for l := 1; l < line; l++ {
-		j := strings.IndexByte(src[off:], '\n')
-		if j < 0 {
-			return len(src)
+func newSecLines(src string) *secLines {
+	x := &secLines{src: src, starts: make([]int, 1, strings.Count(src, "\n")+1)}
+	for i := 0; i < len(src); i++ {
+		if src[i] == '\n' {
+			x.starts = append(x.starts, i+1)
 		}
-		off += j + 1
 	}
-	return off
+	return x
+}
+
+// pos converts a byte offset into a 1-based line and a byte column.
+func (x *secLines) pos(off int) (line, bcol int) {
+	if off > len(x.src) {
+		off = len(x.src)
+	}
+	if off < 0 {
+		off = 0
+	}
+	k := sort.Search(len(x.starts), func(k int) bool { return x.starts[k] > off }) - 1
+	return k + 1, off - x.starts[k]
+}
+
+// offset is the byte offset where 1-based line starts (len(src) past the
+// last line).
+func (x *secLines) offset(line int) int {
+	if line < 1 {
+		return 0
+	}
+	if line > len(x.starts) {
+		return len(x.src)
+	}
+	return x.starts[line-1]
 }
 
 // secColByte converts a 1-based code-point column into a byte offset.

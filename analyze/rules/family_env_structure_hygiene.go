@@ -159,12 +159,11 @@ func envMagicLine(c *facts.Cell, n ps.NodeID) bool {
 		return false
 	}
 	row := c.Tree.StartPoint(n).Row + 1
-	for _, m := range c.Masked.Magics {
-		if row >= m.Line && row <= m.EndLine && !m.KeepsPython {
-			return true
-		}
-	}
-	return false
+	// The masker reports magics in line order, without overlaps: the one
+	// that may hold row is the last that starts at or before it.
+	ms := c.Masked.Magics
+	k := sort.Search(len(ms), func(k int) bool { return ms[k].Line > row }) - 1
+	return k >= 0 && row <= ms[k].EndLine && !ms[k].KeepsPython
 }
 
 // envPythonCells are the code cells with a Python tree.

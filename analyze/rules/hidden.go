@@ -24,15 +24,11 @@ var platformGlobals = map[string]bool{"spark": true, "sc": true, "sqlContext": t
 // inclusive) that may define names invisibly: star imports, exec/eval,
 // globals() writes, %run, %store -r, %load. It returns nil when there is none.
 func firstDynamicBefore(fx *facts.Notebook, i int, inclusive bool) *facts.Cell {
-	for _, c := range fx.Code() {
-		if c.Index > i || (c.Index == i && !inclusive) {
-			break
-		}
-		if len(c.Dynamic) > 0 {
-			return c
-		}
+	c := fx.FirstDynamic()
+	if c == nil || c.Index > i || (c.Index == i && !inclusive) {
+		return nil
 	}
-	return nil
+	return c
 }
 
 func dynamicWhat(c *facts.Cell) string {
