@@ -341,9 +341,13 @@ func python2Constructs(t *ps.Tree, pos func(ps.NodeID) Pos) []SyntaxProblem {
 			}
 		case ps.Integer:
 			txt := t.Text(n)
-			if py2Long.MatchString(txt) {
+			if txt == "" {
+				break // a MISSING node
+			}
+			last := txt[len(txt)-1]
+			if (last == 'l' || last == 'L') && py2Long.MatchString(txt) {
 				add(n, fmt.Sprintf("Python 2 long literal %s: drop the L suffix", txt))
-			} else if py2Octal.MatchString(txt) && strings.Trim(txt, "0") != "" {
+			} else if txt[0] == '0' && py2Octal.MatchString(txt) && strings.Trim(txt, "0") != "" {
 				add(n, fmt.Sprintf("Python 2 octal literal %s: write 0o%s", txt, txt[1:]))
 			}
 		case ps.StringStart:

@@ -1,6 +1,8 @@
 package facts
 
 import (
+	"bytes"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -964,21 +966,24 @@ var dirCache sync.Map // dir → dirListing
 type dirListing struct {
 	mtime   int64
 	entries map[string]bool // name → is a directory
+	cands   []string        // the entries that may be manifests (manifestCandidate), sorted
 }
 
 // listDir returns a directory's entries (nil when it cannot be read).
-func listDir(dir string) map[string]bool {
+func listDir(dir string) map[string]bool { return readDirListing(dir).entries }
+
+func readDirListing(dir string) dirListing {
 	st, err := os.Stat(dir)
 	if err != nil || !st.IsDir() {
-		return nil
+		return dirListing{}
 	}
 	mt := st.ModTime().UnixNano()
 	if v, ok := dirCache.Load(dir); ok && v.(dirListing).mtime == mt {
-		return v.(dirListing).entries
+		return v.(dirListing)
 	}
 	ents, err := os.ReadDir(dir)
 	if err != nil {
-		return nil
+		return dirListing{}
 	}
 	m := make(map[string]bool, len(ents))
 	for _, e := range ents {
@@ -990,8 +995,16 @@ func listDir(dir string) map[string]bool {
 		}
 		m[e.Name()] = isDir
 	}
-	dirCache.Store(dir, dirListing{mt, m})
-	return m
+	var cands []string
+	for name := range m {
+		if manifestCandidate(name) {
+			cands = append(cands, name)
+		}
+	}
+	sort.Strings(cands)
+	l := dirListing{mt, m, cands}
+	dirCache.Store(dir, l)
+	return l
 }
 
 // searchDirs are the notebook's directory and its parents up to the
@@ -1072,11 +1085,10 @@ func findManifests(env Env, installFiles []string) []Manifest {
 			return
 		}
 		seen[path] = true
-		data, err := readManifestFile(path)
-		if err != nil {
+		m, ok := cachedManifest(path, kind)
+		if !ok {
 			return
 		}
-		m := parseManifest(kind, data, filepath.Dir(path), 0)
 		rel, err := filepath.Rel(base, path)
 		if err != nil {
 			rel = path
@@ -1085,15 +1097,9 @@ func findManifests(env Env, installFiles []string) []Manifest {
 		out = append(out, m)
 	}
 	for _, d := range n.searchDirs() {
-		ents := listDir(d)
-		names := make([]string, 0, 8)
-		for name := range ents {
-			if manifestCandidate(name) {
-				names = append(names, name)
-			}
-		}
-		sort.Strings(names)
-		for _, name := range names {
+		l := readDirListing(d)
+		ents := l.entries
+		for _, name := range l.cands {
 			isDir := ents[name]
 			p := filepath.Join(d, name)
 			switch {
@@ -1165,12 +1171,43 @@ func readManifestFile(path string) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	buf := make([]byte, maxManifestSize)
-	k, err := f.Read(buf)
-	if err != nil && k == 0 {
-		return nil, err
+	return io.ReadAll(io.LimitReader(f, maxManifestSize))
+}
+
+// manifestCache memoises parsed manifests for the run: every notebook of a
+// repository reads the same requirements.txt. An entry is reused while the
+// file's size and modification time are unchanged; manifests that include
+// others (-r, -c) are parsed afresh each time.
+var manifestCache sync.Map // path → cachedManifestEntry
+
+type cachedManifestEntry struct {
+	kind        string
+	size, mtime int64
+	m           Manifest
+}
+
+// cachedManifest reads and parses one manifest; ok is false when it cannot
+// be read. The result's slices are shared: callers must not modify them.
+func cachedManifest(path, kind string) (Manifest, bool) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return Manifest{}, false
 	}
-	return buf[:k], nil
+	if v, ok := manifestCache.Load(path); ok {
+		e := v.(cachedManifestEntry)
+		if e.kind == kind && e.size == st.Size() && e.mtime == st.ModTime().UnixNano() {
+			return e.m, true
+		}
+	}
+	data, err := readManifestFile(path)
+	if err != nil {
+		return Manifest{}, false
+	}
+	m := parseManifest(kind, data, filepath.Dir(path), 0)
+	if !bytes.Contains(data, []byte("-r")) && !bytes.Contains(data, []byte("-c")) && !bytes.Contains(data, []byte("--")) {
+		manifestCache.Store(path, cachedManifestEntry{kind, st.Size(), st.ModTime().UnixNano(), m})
+	}
+	return m, true
 }
 
 // parseManifest parses one manifest; dir resolves -r includes.

@@ -1752,7 +1752,14 @@ func (s *piiState) filterLiteral(c *Cell, n ps.NodeID) {
 	}
 }
 
-var piiHashWords = regexp.MustCompile(`(?i)hash|sha\d|sha_|md5|blake|pseudonym|anonymi[sz]|encrypt|mask|redact|tokeni[sz]e_pii|scramble`)
+// piiHashCall reports whether an expression names a hashing or masking
+// step: hash, sha1/sha256/sha_, md5, blake, pseudonym, anonymise/anonymize,
+// encrypt, mask, redact, tokenise_pii/tokenize_pii, scramble (any case).
+func piiHashCall(expr string) bool {
+	l := asciiLower(expr)
+	return hasShaDigit(l) || containsFold(l, "hash", "sha_", "md5", "blake", "pseudonym", "anonymis", "anonymiz", "encrypt",
+		"mask", "redact", "tokenise_pii", "tokenize_pii", "scramble")
+}
 
 // hashAssign records df["email"] = <hash of it>: a pseudonymised column
 // (NB504's "hashed → negative").
@@ -1762,7 +1769,7 @@ func (s *piiState) hashAssign(c *Cell, n ps.NodeID) {
 	if left == ps.NoNode || right == ps.NoNode || t.Kind(left) != ps.Subscript {
 		return
 	}
-	if !piiHashWords.MatchString(t.Text(right)) {
+	if !piiHashCall(t.Text(right)) {
 		return
 	}
 	var cols []piiStrRef
@@ -3424,14 +3431,37 @@ func piiIsHex(b byte) bool {
 // piiHasDOBWord is a cheap check for birth words before the regular
 // expression runs.
 func piiHasDOBWord(text string) bool {
-	for _, w := range []string{"dob", "DOB", "Dob", "birth", "Birth", "BIRTH", "born", "Born", "geburt", "Geburt",
-		"geboren", "naissance", "nacimiento", "D.O.B"} {
-		if strings.Contains(text, w) {
-			return true
+	// One pass over the text (it can be megabytes of output), looking for
+	// the words piiDobWordRe knows, in any case, at each candidate letter.
+	for i := 0; i < len(text); i++ {
+		var words []string
+		switch text[i] | 0x20 {
+		case 'd':
+			words = piiDOBd
+		case 'b':
+			words = piiDOBb
+		case 'g':
+			words = piiDOBg
+		case 'n':
+			words = piiDOBn
+		default:
+			continue
+		}
+		for _, w := range words {
+			if len(text)-i >= len(w) && strings.EqualFold(text[i:i+len(w)], w) {
+				return true
+			}
 		}
 	}
 	return false
 }
+
+var (
+	piiDOBd = []string{"dob", "d.o.b"}
+	piiDOBb = []string{"birth", "born"}
+	piiDOBg = []string{"geburt", "geboren"}
+	piiDOBn = []string{"naissance", "nacimiento"}
+)
 
 // piiGroups are digit groups joined by single separators:
 // "4111 1111 1111 1111", "123-45-6789", "192.168.1.1".

@@ -160,8 +160,6 @@ var (
 	rePlaceholderWords = regexp.MustCompile(`(?i)^(?:enter|insert|put|replace|paste|add|type|fill|set)[ _-]?(?:in[ _-]?)?(?:your|the)[A-Za-z _-]*$|^[A-Za-z _-]*(?:your[ _-]?own|goes[ _-]?here|here)$`)
 	reAWSSecretName    = regexp.MustCompile(`(?i)aws_?secret_?(?:access_?)?key`)
 	reAWSSecret        = regexp.MustCompile(`^[A-Za-z0-9/+=]{40}$`)
-	reUUID             = regexp.MustCompile(`(?i)^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
-	reChecksumName     = regexp.MustCompile(`(?i)sha(?:1|256|512)?|md5|checksum|digest|hash|etag|revision|commit`)
 	reHFModelID        = regexp.MustCompile(`^[A-Za-z0-9][\w.-]*/[\w.-]+$`)
 	reEnvVarName       = regexp.MustCompile(`^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$`)
 	rePathRef          = regexp.MustCompile(`(?i)^(?:[~/.]|[a-z]:[\\/])|\.(?:json|pem|key|p12|pfx|crt|cer|txt|ya?ml|ini|cfg|env|toml|pkl|csv|db)$`)
@@ -343,7 +341,7 @@ func secHasSpace(s string) bool { return strings.IndexFunc(s, unicode.IsSpace) >
 // secHighEntropy is L3: a whole string of length >= 20 over the base64
 // charset with entropy > 4.5, or over hex with entropy > 3.0.
 func secHighEntropy(v string) bool {
-	if len(v) < 20 || len(v) > 1000 || reUUID.MatchString(v) {
+	if len(v) < 20 || len(v) > 1000 || isUUID(v) {
 		return false
 	}
 	if reHexChars.MatchString(v) {
@@ -873,7 +871,7 @@ func secStringHits(value string, ctx secCtx, complete bool) []secHit {
 		}
 		return []secHit{h}
 	}
-	if ctx.pin || reChecksumName.MatchString(ctx.name) || reUUID.MatchString(v) {
+	if ctx.pin || containsFold(ctx.name, "sha", "md5", "checksum", "digest", "hash", "etag", "revision", "commit") || isUUID(v) {
 		return nil
 	}
 	if secHighEntropy(v) {
@@ -1228,6 +1226,29 @@ func (n *Notebook) secTextCell(nc *notebook.Cell) []Secret {
 	return out
 }
 
+// secDumpsEnv reports whether a cell's source prints the environment
+// (reEnvDump). The expression only matches around os.environ or on a magic
+// or shell line, so only those lines are matched against it (sources with
+// os.environ as a whole: its print(...) may span lines).
+func secDumpsEnv(src string) bool {
+	if strings.Contains(src, "environ") {
+		return reEnvDump.MatchString(src)
+	}
+	for rest := src; rest != ""; {
+		line := rest
+		if i := strings.IndexByte(rest, '\n'); i >= 0 {
+			line, rest = rest[:i], rest[i+1:]
+		} else {
+			rest = ""
+		}
+		l := strings.TrimLeft(line, " \t")
+		if l != "" && (l[0] == '%' || l[0] == '!') && reEnvDump.MatchString(line) {
+			return true
+		}
+	}
+	return false
+}
+
 // secOutputs scans the saved outputs of a cell (NB403): L1 and URI
 // credentials everywhere, the text form of L2 in outputs of cells that dump
 // the environment.
@@ -1236,8 +1257,7 @@ func secOutputs(nc *notebook.Cell) []Secret {
 		return nil
 	}
 	src := nc.Source
-	envDump := (strings.Contains(src, "env") || strings.Contains(src, "cat") || strings.Contains(src, "set")) &&
-		reEnvDump.MatchString(src)
+	envDump := secDumpsEnv(src)
 	var out []Secret
 	seen := map[string]bool{}
 	scan := func(oi int, mime, text string) {
