@@ -8,6 +8,12 @@
 // rules by ID, and anything that comes from a map is sorted before it is
 // written.
 //
+// Every format also streams ([NewStream], [Multi]): a check run hands
+// each notebook to the report as soon as it and all notebooks before it in
+// path order are checked, so memory does not grow with the number of
+// notebooks. Write and the per-format functions feed a collected Result
+// through the same streams, so both give the same bytes.
+//
 // Cells are 0-based in machine-readable output (JSON "cell", SARIF
 // properties.cell) and "cell N" with N = index + 1 in human text (text,
 // Markdown, SARIF logical locations), as CONTRACT.md §1 requires. SARIF

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"strconv"
@@ -19,11 +20,24 @@ import (
 // No end position is given (see the SARIF notes). Internal errors become
 // "::error" commands titled "nbprod internal error". Suppressed and
 // baselined findings are left out.
-func GitHub(w io.Writer, res *analyze.Result, _ Options) error {
-	v := newView(res)
-	var b strings.Builder
-	for i := range v.findings {
-		f := &v.findings[i]
+func GitHub(w io.Writer, res *analyze.Result, opts Options) error {
+	return writeResult(w, "github", res, opts)
+}
+
+// githubSink streams the annotations; the readiness notices, which follow
+// all of them, go through a spool.
+type githubSink struct {
+	w       *bufio.Writer
+	notices spool
+	b       strings.Builder
+}
+
+func (s *githubSink) begin(Meta) {}
+
+func (s *githubSink) notebook(nb *analyze.NotebookResult, fs []analyze.Finding) error {
+	s.b.Reset()
+	for i := range fs {
+		f := &fs[i]
 		if !f.Active() {
 			continue
 		}
@@ -44,30 +58,42 @@ func GitHub(w io.Writer, res *analyze.Result, _ Options) error {
 		if f.Fix != "" {
 			msg += "\nfix: " + f.Fix
 		}
-		writeCommand(&b, githubCommand(f.Severity), props, msg)
+		writeCommand(&s.b, githubCommand(f.Severity), props, msg)
 	}
-	// One notice per notebook with its production-readiness score, so a
-	// team sees (and can trend) it in the workflow run.
-	for i := range v.notebooks {
-		nb := &v.notebooks[i]
+	s.w.WriteString(s.b.String())
+	if nb != nil {
+		// One notice per notebook with its production-readiness score, so
+		// a team sees (and can trend) it in the workflow run.
 		msg := fmt.Sprintf("production-readiness score %d/100 (%d blockers, %d warnings, %d info)", nb.Score,
 			nb.Counts[analyze.Blocker], nb.Counts[analyze.Warning], nb.Counts[analyze.Info])
 		if nb.Unreadable {
 			msg = "production-readiness score 0/100 (unreadable notebook)"
 		}
-		writeCommand(&b, "notice", [][2]string{{"file", nb.Path}, {"title", "nbprod readiness"}}, msg)
+		s.b.Reset()
+		writeCommand(&s.b, "notice", [][2]string{{"file", nb.Path}, {"title", "nbprod readiness"}}, msg)
+		s.notices.WriteString(s.b.String())
 	}
-	for _, e := range v.errors {
+	return nil
+}
+
+func (s *githubSink) end(errs []analyze.InternalError) error {
+	if _, err := s.notices.WriteTo(s.w); err != nil {
+		return err
+	}
+	s.b.Reset()
+	for _, e := range errs {
 		var props [][2]string
 		if e.Path != "" {
 			props = append(props, [2]string{"file", e.Path})
 		}
 		props = append(props, [2]string{"title", "nbprod internal error"})
-		writeCommand(&b, "error", props, e.Msg)
+		writeCommand(&s.b, "error", props, e.Msg)
 	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	s.w.WriteString(s.b.String())
+	return nil
 }
+
+func (s *githubSink) close() { s.notices.close() }
 
 func githubCommand(s analyze.Severity) string {
 	switch s {

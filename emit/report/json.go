@@ -1,10 +1,13 @@
 package report
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
+	"strconv"
+	"strings"
 
 	"github.com/nbprod/nbprod/analyze"
 )
@@ -102,20 +105,51 @@ type (
 // "baselined" to the summary, and a top-level "errors" list of internal
 // errors.
 func JSON(w io.Writer, res *analyze.Result, opts Options) error {
-	v := newView(res)
-	doc := jsonReport{
-		Version:   JSONVersion,
-		Tool:      jsonTool{Name: toolName, Version: opts.ToolVersion},
-		Findings:  make([]jsonFinding, 0, len(v.findings)),
-		Notebooks: make([]jsonNotebook, 0, len(v.notebooks)),
-		Errors:    make([]jsonError, 0, len(v.errors)),
+	return writeResult(w, "json", res, opts)
+}
+
+// jsonSink streams the JSON document: the findings as they come, the
+// notebook entries (which follow the findings) through a spool, the
+// summary and errors at the end. The bytes are those of encoding/json
+// indenting the whole jsonReport.
+type jsonSink struct {
+	w         *bufio.Writer
+	opts      Options
+	enc       jsonEnc
+	findings  int
+	notebooks spool
+	nbCount   int
+	tally     tally
+	err       error
+}
+
+func (s *jsonSink) begin(Meta) {
+	s.w.WriteString("{\n  \"version\": " + strconv.Itoa(JSONVersion) + ",\n  \"tool\": ")
+	tool, err := s.enc.encode(jsonTool{Name: toolName, Version: s.opts.ToolVersion}, 1)
+	if err != nil {
+		s.err = err
+		return
 	}
-	for i := range v.findings {
-		doc.Findings = append(doc.Findings, wireFinding(&v.findings[i]))
+	s.w.Write(tool)
+	s.w.WriteString(",\n  \"findings\": [")
+}
+
+func (s *jsonSink) notebook(nb *analyze.NotebookResult, fs []analyze.Finding) error {
+	if s.err != nil {
+		return s.err
 	}
-	for i := range v.notebooks {
-		nb := &v.notebooks[i]
-		doc.Notebooks = append(doc.Notebooks, jsonNotebook{
+	s.tally.add(nb, fs)
+	for i := range fs {
+		b, err := s.enc.encode(wireFinding(&fs[i]), 2)
+		if err != nil {
+			s.err = err
+			return err
+		}
+		writeElem(s.w, s.findings, 2, b)
+		s.findings++
+	}
+	if nb != nil {
+		b, err := s.enc.encode(jsonNotebook{
 			Path:       nb.Path,
 			Cells:      nb.Cells,
 			CodeCells:  nb.CodeCells,
@@ -124,37 +158,106 @@ func JSON(w io.Writer, res *analyze.Result, opts Options) error {
 			Score:      nb.Score,
 			Counts:     countsOf(nb.Counts),
 			ByCategory: categoryCounts(nb.ByCategory),
-		})
+		}, 2)
+		if err != nil {
+			s.err = err
+			return err
+		}
+		writeElem(&s.notebooks, s.nbCount, 2, b)
+		s.nbCount++
 	}
-	doc.Summary = jsonSummary{
-		Notebooks:  v.sum.Notebooks,
-		Findings:   v.sum.Findings,
-		Suppressed: v.sum.Suppressed,
-		Baselined:  v.sum.Baselined,
-		BySeverity: countsOf(v.sum.BySeverity),
-		ByRule:     map[string]int{},
-	}
-	for id, n := range v.sum.ByRule {
-		doc.Summary.ByRule[id] = n
-	}
-	for _, e := range v.errors {
-		doc.Errors = append(doc.Errors, jsonError{Path: e.Path, Message: e.Msg})
-	}
-	return writeJSON(w, doc)
+	return nil
 }
 
-// writeJSON encodes doc indented, without HTML escaping (so "<redacted …>"
-// stays readable); encoding/json sorts map keys, so the bytes are stable.
-func writeJSON(w io.Writer, doc any) error {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(doc); err != nil {
-		return fmt.Errorf("encode report: %w", err)
+func (s *jsonSink) end(errs []analyze.InternalError) error {
+	if s.err != nil {
+		return s.err
 	}
-	_, err := w.Write(buf.Bytes())
-	return err
+	closeArray(s.w, s.findings, 1)
+	s.w.WriteString(",\n  \"notebooks\": [")
+	if _, err := s.notebooks.WriteTo(s.w); err != nil {
+		return err
+	}
+	closeArray(s.w, s.nbCount, 1)
+	sum := s.tally.summary()
+	js := jsonSummary{
+		Notebooks:  sum.Notebooks,
+		Findings:   sum.Findings,
+		Suppressed: sum.Suppressed,
+		Baselined:  sum.Baselined,
+		BySeverity: countsOf(sum.BySeverity),
+		ByRule:     map[string]int{},
+	}
+	for id, n := range sum.ByRule {
+		js.ByRule[id] = n
+	}
+	b, err := s.enc.encode(js, 1)
+	if err != nil {
+		return err
+	}
+	s.w.WriteString(",\n  \"summary\": ")
+	s.w.Write(b)
+	je := make([]jsonError, 0, len(errs))
+	for _, e := range errs {
+		je = append(je, jsonError{Path: e.Path, Message: e.Msg})
+	}
+	if b, err = s.enc.encode(je, 1); err != nil {
+		return err
+	}
+	s.w.WriteString(",\n  \"errors\": ")
+	s.w.Write(b)
+	s.w.WriteString("\n}\n")
+	return nil
+}
+
+func (s *jsonSink) close() { s.notebooks.close() }
+
+// jsonEnc encodes values as the reports need them (indented by two spaces,
+// no HTML escaping, so "<redacted …>" stays readable; encoding/json sorts
+// map keys, so the bytes are stable) as they appear at a nesting depth of a larger
+// document: every line after the first is indented by depth levels.
+type jsonEnc struct {
+	buf bytes.Buffer
+	enc *json.Encoder
+}
+
+// encode returns the encoding of v without the final newline; the bytes
+// are valid until the next call.
+func (e *jsonEnc) encode(v any, depth int) ([]byte, error) {
+	if e.enc == nil {
+		e.enc = json.NewEncoder(&e.buf)
+		e.enc.SetEscapeHTML(false)
+	}
+	e.buf.Reset()
+	e.enc.SetIndent(strings.Repeat("  ", depth), "  ")
+	if err := e.enc.Encode(v); err != nil {
+		return nil, fmt.Errorf("encode report: %w", err)
+	}
+	b := e.buf.Bytes()
+	return b[:len(b)-1], nil
+}
+
+// writeElem writes the n-th element (from 0) of an array whose elements
+// sit at the given depth: a comma after the previous one, a new line, the
+// indentation and the element's encoding at that depth.
+func writeElem(w io.Writer, n, depth int, elem []byte) {
+	sep := "\n"
+	if n > 0 {
+		sep = ",\n"
+	}
+	io.WriteString(w, sep+strings.Repeat("  ", depth))
+	w.Write(elem)
+}
+
+// closeArray ends an array opened with "[" whose key or parent is at the
+// given depth: "]" when it is empty, else a new line, the indentation and
+// "]".
+func closeArray(w io.Writer, n, depth int) {
+	if n == 0 {
+		io.WriteString(w, "]")
+		return
+	}
+	io.WriteString(w, "\n"+strings.Repeat("  ", depth)+"]")
 }
 
 func wireFinding(f *analyze.Finding) jsonFinding {

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bufio"
 	"io"
 	"strconv"
 	"strings"
@@ -19,78 +20,112 @@ const mdManyFindings = 20
 // blockers and warnings, info findings collapsed in <details>), internal
 // errors, and a per-notebook readiness table. Suppressed and baselined
 // findings are counted in the summary line only.
-func Markdown(w io.Writer, res *analyze.Result, _ Options) error {
-	v := newView(res)
-	var b strings.Builder
-	b.WriteString("## nbprod report\n\n")
-	b.WriteString(mdText(summarySentence(v.sum)) + "\n")
-	for _, g := range v.groups() {
-		var main, info []*analyze.Finding
-		for _, f := range g.findings {
-			switch {
-			case !f.Active():
-			case f.Severity == analyze.Info:
-				info = append(info, f)
-			default:
-				main = append(main, f)
-			}
+func Markdown(w io.Writer, res *analyze.Result, opts Options) error {
+	return writeResult(w, "markdown", res, opts)
+}
+
+// markdownSink keeps the notebook sections and the readiness rows in
+// spools, since the summary line they follow is only known at the end.
+type markdownSink struct {
+	w         *bufio.Writer
+	tally     tally
+	sections  spool
+	readiness spool
+	b         strings.Builder
+}
+
+func (s *markdownSink) begin(Meta) {}
+
+func (s *markdownSink) notebook(nb *analyze.NotebookResult, fs []analyze.Finding) error {
+	s.tally.add(nb, fs)
+	s.b.Reset()
+	mdSection(&s.b, groupOf(nb, fs))
+	s.sections.WriteString(s.b.String())
+	if nb != nil {
+		score := strconv.Itoa(nb.Score)
+		if nb.Unreadable {
+			score += " (unreadable)"
 		}
-		if len(main) == 0 && len(info) == 0 {
-			continue
+		s.readiness.WriteString("| " + mdCode(nb.Path) + " | " + score + " | " +
+			strconv.Itoa(nb.Counts[analyze.Blocker]) + " | " +
+			strconv.Itoa(nb.Counts[analyze.Warning]) + " | " +
+			strconv.Itoa(nb.Counts[analyze.Info]) + " |\n")
+	}
+	return nil
+}
+
+func (s *markdownSink) end(errs []analyze.InternalError) error {
+	s.w.WriteString("## nbprod report\n\n")
+	s.w.WriteString(mdText(summarySentence(s.tally.summary())) + "\n")
+	if _, err := s.sections.WriteTo(s.w); err != nil {
+		return err
+	}
+	if len(errs) > 0 {
+		s.w.WriteString("\n### Internal errors\n\n")
+		for _, e := range errs {
+			s.w.WriteString("- " + mdCode(e.Path) + ": " + mdText(e.Msg) + "\n")
 		}
-		b.WriteString("\n### " + mdCode(g.path))
-		if g.nb != nil {
-			b.WriteString(" · score " + strconv.Itoa(g.nb.Score) + "/100")
-			if g.nb.Unreadable {
-				b.WriteString(" (unreadable)")
-			}
+	}
+	if s.readiness.Len() > 0 {
+		s.w.WriteString("\n### Readiness\n\n")
+		s.w.WriteString("| Notebook | Score | Blockers | Warnings | Info |\n")
+		s.w.WriteString("| --- | ---: | ---: | ---: | ---: |\n")
+		if _, err := s.readiness.WriteTo(s.w); err != nil {
+			return err
 		}
-		b.WriteString("\n")
-		if len(main) > 0 {
-			if len(main) > mdManyFindings {
-				var parts []string
-				for _, sev := range []analyze.Severity{analyze.Blocker, analyze.Warning} {
-					if n := countSeverity(main, sev); n > 0 {
-						parts = append(parts, severityCount(sev, n))
-					}
+	}
+	return nil
+}
+
+func (s *markdownSink) close() {
+	s.sections.close()
+	s.readiness.close()
+}
+
+// mdSection writes one notebook's section: nothing when it has no active
+// finding.
+func mdSection(b *strings.Builder, g notebookGroup) {
+	var main, info []*analyze.Finding
+	for _, f := range g.findings {
+		switch {
+		case !f.Active():
+		case f.Severity == analyze.Info:
+			info = append(info, f)
+		default:
+			main = append(main, f)
+		}
+	}
+	if len(main) == 0 && len(info) == 0 {
+		return
+	}
+	b.WriteString("\n### " + mdCode(g.path))
+	if g.nb != nil {
+		b.WriteString(" · score " + strconv.Itoa(g.nb.Score) + "/100")
+		if g.nb.Unreadable {
+			b.WriteString(" (unreadable)")
+		}
+	}
+	b.WriteString("\n")
+	if len(main) > 0 {
+		if len(main) > mdManyFindings {
+			var parts []string
+			for _, sev := range []analyze.Severity{analyze.Blocker, analyze.Warning} {
+				if n := countSeverity(main, sev); n > 0 {
+					parts = append(parts, severityCount(sev, n))
 				}
-				b.WriteString("\n<details>\n<summary>" + joinAnd(parts) + "</summary>\n")
-				mdFindingTable(&b, main)
-				b.WriteString("\n</details>\n")
-			} else {
-				mdFindingTable(&b, main)
 			}
-		}
-		if len(info) > 0 {
-			b.WriteString("\n<details>\n<summary>" + severityCount(analyze.Info, len(info)) + "</summary>\n")
-			mdFindingTable(&b, info)
+			b.WriteString("\n<details>\n<summary>" + joinAnd(parts) + "</summary>\n")
+			mdFindingTable(b, main)
 			b.WriteString("\n</details>\n")
+		} else {
+			mdFindingTable(b, main)
 		}
 	}
-	if len(v.errors) > 0 {
-		b.WriteString("\n### Internal errors\n\n")
-		for _, e := range v.errors {
-			b.WriteString("- " + mdCode(e.Path) + ": " + mdText(e.Msg) + "\n")
-		}
+	if len(info) > 0 {
+		b.WriteString("\n<details>\n<summary>" + severityCount(analyze.Info, len(info)) + "</summary>\n")
+		mdFindingTable(b, info)
+		b.WriteString("\n</details>\n")
 	}
-	if len(v.notebooks) > 0 {
-		b.WriteString("\n### Readiness\n\n")
-		b.WriteString("| Notebook | Score | Blockers | Warnings | Info |\n")
-		b.WriteString("| --- | ---: | ---: | ---: | ---: |\n")
-		for i := range v.notebooks {
-			nb := &v.notebooks[i]
-			score := strconv.Itoa(nb.Score)
-			if nb.Unreadable {
-				score += " (unreadable)"
-			}
-			b.WriteString("| " + mdCode(nb.Path) + " | " + score + " | " +
-				strconv.Itoa(nb.Counts[analyze.Blocker]) + " | " +
-				strconv.Itoa(nb.Counts[analyze.Warning]) + " | " +
-				strconv.Itoa(nb.Counts[analyze.Info]) + " |\n")
-		}
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
 }
 
 func countSeverity(fs []*analyze.Finding, sev analyze.Severity) int {

@@ -1,7 +1,6 @@
 package report
 
 import (
-	"fmt"
 	"io"
 	"sort"
 	"strconv"
@@ -29,21 +28,11 @@ type Options struct {
 // Formats lists the accepted --format values.
 var Formats = []string{"text", "json", "sarif", "markdown", "github"}
 
-// Write renders res in the named format.
+// Write renders res in the named format. It feeds the collected Result
+// through the format's Stream, so the bytes are the same as a streamed run
+// gives; nothing is written when it fails.
 func Write(w io.Writer, format string, res *analyze.Result, opts Options) error {
-	switch format {
-	case "text":
-		return Text(w, res, opts)
-	case "json":
-		return JSON(w, res, opts)
-	case "sarif":
-		return SARIF(w, res, opts)
-	case "markdown":
-		return Markdown(w, res, opts)
-	case "github":
-		return GitHub(w, res, opts)
-	}
-	return fmt.Errorf("unknown report format %q (want %s)", format, strings.Join(Formats, ", "))
+	return writeResult(w, format, res, opts)
 }
 
 const (
@@ -123,39 +112,12 @@ type notebookGroup struct {
 	findings []*analyze.Finding
 }
 
-// groups returns one group per notebook path (notebooks and finding paths),
-// sorted by path.
-func (v *view) groups() []notebookGroup {
-	idx := map[string]int{}
-	var gs []notebookGroup
-	for i := range v.notebooks {
-		nb := &v.notebooks[i]
-		if _, ok := idx[nb.Path]; ok {
-			continue
-		}
-		idx[nb.Path] = len(gs)
-		gs = append(gs, notebookGroup{path: nb.Path, nb: nb})
-	}
-	for i := range v.findings {
-		f := &v.findings[i]
-		j, ok := idx[f.Path]
-		if !ok {
-			j = len(gs)
-			idx[f.Path] = j
-			gs = append(gs, notebookGroup{path: f.Path})
-		}
-		gs[j].findings = append(gs[j].findings, f)
-	}
-	sort.SliceStable(gs, func(i, j int) bool { return gs[i].path < gs[j].path })
-	return gs
-}
-
 // severities lists the severities from the highest down.
 var severities = []analyze.Severity{analyze.Blocker, analyze.Warning, analyze.Info}
 
 // ruleSeverity is a rule's effective default severity.
-func ruleSeverity(res *analyze.Result, r *analyze.Rule) analyze.Severity {
-	if s, ok := res.Severity[r.ID]; ok && s >= analyze.Info && s <= analyze.Blocker {
+func ruleSeverity(sev map[string]analyze.Severity, r *analyze.Rule) analyze.Severity {
+	if s, ok := sev[r.ID]; ok && s >= analyze.Info && s <= analyze.Blocker {
 		return s
 	}
 	return r.Severity

@@ -21,6 +21,7 @@ package report
 //     cell-relative range is in properties.
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"sort"
@@ -180,63 +181,170 @@ type (
 // Internal errors become tool execution notifications, and the invocation
 // is then unsuccessful. Run properties carry each notebook's score.
 func SARIF(w io.Writer, res *analyze.Result, opts Options) error {
-	v := newView(res)
-	rules, index := sarifRules(v)
-	run := sarifRun{
-		Tool: sarifTool{Driver: sarifDriver{
-			Name:           toolName,
-			Version:        opts.ToolVersion,
-			InformationURI: toolURI,
-			Rules:          rules,
-		}},
-		Invocations: []sarifInvocation{{ExecutionSuccessful: len(v.errors) == 0}},
-		ColumnKind:  "unicodeCodePoints",
-		Results:     make([]sarifResult, 0, len(v.findings)),
+	return writeResult(w, "sarif", res, opts)
+}
+
+// sarifSink streams the SARIF log. The run's invocation (internal errors)
+// and the results' baselineState (written when any finding is baselined)
+// come before or with the results but are only known at the end, so the
+// results go to a spool and the log is written at the end; per-notebook
+// properties go to a second spool.
+//
+// While a baseline is in use and no finding has been baselined yet, each
+// result is spooled twice, with and without baselineState "new"; the first
+// baselined finding settles it and the copy without is dropped.
+type sarifSink struct {
+	w     *bufio.Writer
+	opts  Options
+	enc   jsonEnc
+	rules []sarifRule
+	index map[string]int
+	// settled: whether any finding is baselined is known (anyBaselined).
+	settled, anyBaselined bool
+	results, plain        spool // plain: the copies without baselineState
+	nResults              int
+	notebooks             spool
+	nNotebooks            int
+	err                   error
+}
+
+func (s *sarifSink) begin(m Meta) {
+	s.rules, s.index = sarifRules(m)
+	s.settled = !m.Baseline
+}
+
+func (s *sarifSink) notebook(nb *analyze.NotebookResult, fs []analyze.Finding) error {
+	if s.err != nil {
+		return s.err
 	}
-	for _, e := range v.errors {
+	for i := range fs {
+		f := &fs[i]
+		idx, ok := s.index[f.Rule]
+		if !ok {
+			// Not an enabled rule (the engine never reports one): a
+			// descriptor at the end of the list keeps ruleIndex right.
+			idx = len(s.rules)
+			s.index[f.Rule] = idx
+			s.rules = append(s.rules, ruleDescriptor(&analyze.Rule{ID: f.Rule, Name: f.Name, Category: f.Category, Severity: f.Severity}, f.Severity))
+		}
+		if f.Baselined && !s.settled {
+			s.settled, s.anyBaselined = true, true
+			s.plain.close()
+		} else if f.Baselined && !s.anyBaselined {
+			s.err = fmt.Errorf("report: finding %s in %s is baselined but no baseline is in use (Meta.Baseline)", f.Rule, f.Path)
+			return s.err
+		}
+		if !s.settled {
+			if err := s.spoolResult(&s.plain, f, idx, false); err != nil {
+				return err
+			}
+		}
+		if err := s.spoolResult(&s.results, f, idx, !s.settled || s.anyBaselined); err != nil {
+			return err
+		}
+		s.nResults++
+	}
+	if nb != nil {
+		b, err := s.enc.encode(sarifNotebook{
+			Path: nb.Path, Score: nb.Score, Unreadable: nb.Unreadable, Counts: countsOf(nb.Counts),
+			ByCategory: categoryCounts(nb.ByCategory),
+		}, 5)
+		if err != nil {
+			s.err = err
+			return err
+		}
+		writeElem(&s.notebooks, s.nNotebooks, 5, b)
+		s.nNotebooks++
+	}
+	return nil
+}
+
+func (s *sarifSink) spoolResult(sp *spool, f *analyze.Finding, idx int, anyBaselined bool) error {
+	b, err := s.enc.encode(sarifResultOf(f, idx, anyBaselined), 4)
+	if err != nil {
+		s.err = err
+		return err
+	}
+	writeElem(sp, s.nResults, 4, b)
+	return nil
+}
+
+func (s *sarifSink) end(errs []analyze.InternalError) error {
+	if s.err != nil {
+		return s.err
+	}
+	results := &s.results
+	if !s.settled {
+		// No finding was baselined: no result has a baselineState.
+		results = &s.plain
+	}
+	inv := sarifInvocation{ExecutionSuccessful: len(errs) == 0}
+	for _, e := range errs {
 		n := sarifNotification{Level: "error", Message: sarifText{Text: "internal error: " + e.Msg}}
 		if e.Path != "" {
 			n.Locations = []sarifLocation{{PhysicalLocation: &sarifPhysicalLocation{ArtifactLocation: artifactLocation(e.Path)}}}
 		}
-		run.Invocations[0].ToolExecutionNotifications = append(run.Invocations[0].ToolExecutionNotifications, n)
+		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, n)
 	}
-	anyBaselined := v.sum.Baselined > 0
-	for i := range v.findings {
-		run.Results = append(run.Results, sarifResultOf(&v.findings[i], index[v.findings[i].Rule], anyBaselined))
+	// The fields of sarifLog and sarifRun, in their order.
+	s.w.WriteString("{\n  \"$schema\": \"" + sarifSchema + "\",\n  \"version\": \"" + sarifVersion + "\",\n  \"runs\": [\n    {\n      \"tool\": ")
+	b, err := s.enc.encode(sarifTool{Driver: sarifDriver{
+		Name:           toolName,
+		Version:        s.opts.ToolVersion,
+		InformationURI: toolURI,
+		Rules:          s.rules,
+	}}, 3)
+	if err != nil {
+		return err
 	}
-	if len(v.notebooks) > 0 {
-		props := &sarifRunProps{}
-		for i := range v.notebooks {
-			nb := &v.notebooks[i]
-			props.Notebooks = append(props.Notebooks, sarifNotebook{
-				Path: nb.Path, Score: nb.Score, Unreadable: nb.Unreadable, Counts: countsOf(nb.Counts),
-				ByCategory: categoryCounts(nb.ByCategory),
-			})
+	s.w.Write(b)
+	s.w.WriteString(",\n      \"invocations\": ")
+	if b, err = s.enc.encode([]sarifInvocation{inv}, 3); err != nil {
+		return err
+	}
+	s.w.Write(b)
+	s.w.WriteString(",\n      \"columnKind\": \"unicodeCodePoints\",\n      \"results\": [")
+	if _, err := results.WriteTo(s.w); err != nil {
+		return err
+	}
+	closeArray(s.w, s.nResults, 3)
+	if s.nNotebooks > 0 {
+		s.w.WriteString(",\n      \"properties\": {\n        \"notebooks\": [")
+		if _, err := s.notebooks.WriteTo(s.w); err != nil {
+			return err
 		}
-		run.Properties = props
+		closeArray(s.w, s.nNotebooks, 4)
+		s.w.WriteString("\n      }")
 	}
-	return writeJSON(w, sarifLog{Schema: sarifSchema, Version: sarifVersion, Runs: []sarifRun{run}})
+	s.w.WriteString("\n    }\n  ]\n}\n")
+	return nil
 }
 
-// sarifRules builds tool.driver.rules sorted by ID and the index of each ID.
-func sarifRules(v *view) ([]sarifRule, map[string]int) {
+func (s *sarifSink) close() {
+	s.results.close()
+	s.plain.close()
+	s.notebooks.close()
+}
+
+// sarifRules builds tool.driver.rules sorted by ID and the index of each
+// ID: every enabled rule, and the rules findings name that are not enabled
+// (hand-built Results).
+func sarifRules(m Meta) ([]sarifRule, map[string]int) {
 	byID := map[string]sarifRule{}
-	for _, r := range v.res.Rules {
+	for _, r := range m.Rules {
 		if r == nil {
 			continue
 		}
 		if _, dup := byID[r.ID]; !dup {
-			byID[r.ID] = ruleDescriptor(r, ruleSeverity(v.res, r))
+			byID[r.ID] = ruleDescriptor(r, ruleSeverity(m.Severity, r))
 		}
 	}
 	// Findings of a rule that is not in the enabled list still need a
 	// descriptor for ruleIndex to point at.
-	for i := range v.findings {
-		f := &v.findings[i]
-		if _, ok := byID[f.Rule]; ok {
-			continue
+	for _, r := range m.extra {
+		if _, ok := byID[r.ID]; !ok {
+			byID[r.ID] = ruleDescriptor(r, r.Severity)
 		}
-		byID[f.Rule] = ruleDescriptor(&analyze.Rule{ID: f.Rule, Name: f.Name, Category: f.Category, Severity: f.Severity}, f.Severity)
 	}
 	ids := make([]string, 0, len(byID))
 	for id := range byID {

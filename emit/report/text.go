@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bufio"
 	"io"
 	"sort"
 	"strconv"
@@ -104,52 +105,87 @@ func (s styles) score(n int) paint {
 // With opts.Statistics it writes a per-rule count table instead of the
 // findings.
 func Text(w io.Writer, res *analyze.Result, opts Options) error {
-	v := newView(res)
-	st := plainStyles()
-	if opts.Color {
-		st = colorStyles(w)
-	}
-	var b strings.Builder
-	if opts.Statistics {
-		writeStatistics(&b, v, st)
-	} else {
-		writeFindings(&b, v, st, opts)
-	}
-	b.WriteString(st.summary(summarySentence(v.sum)))
-	b.WriteByte('\n')
-	for _, e := range v.errors {
-		b.WriteString(st.errLabel("internal error:"))
-		b.WriteString(" " + oneLine(e.Path) + ": " + oneLine(e.Msg) + "\n")
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	return writeResult(w, "text", res, opts)
 }
 
-func writeFindings(b *strings.Builder, v *view, st styles, opts Options) {
-	for _, g := range v.groups() {
-		var listed []*analyze.Finding
-		hidden := 0
-		for _, f := range g.findings {
-			switch {
-			case !f.Active():
-			case f.Severity == analyze.Info && !opts.ShowInfo:
-				hidden++
-			default:
-				listed = append(listed, f)
-			}
-		}
-		if len(listed) == 0 && hidden == 0 {
-			continue
-		}
-		writeHeader(b, g, st)
-		for _, f := range listed {
-			writeFinding(b, f, st)
-		}
-		if hidden > 0 {
-			b.WriteString("  " + st.dim(severityCount(analyze.Info, hidden)+" hidden (--show-info lists them)") + "\n")
-		}
-		b.WriteByte('\n')
+// textSink streams the text report: each notebook's group as it comes,
+// the summary line and internal errors at the end. With Statistics it
+// only counts, and writes the table at the end.
+type textSink struct {
+	w     *bufio.Writer
+	opts  Options
+	st    styles
+	tally tally
+	stats map[string]*statRow
+	b     strings.Builder
+}
+
+// newTextSink writes to w; out is the caller's writer, which colour
+// styles are bound to.
+func newTextSink(w *bufio.Writer, out io.Writer, opts Options) *textSink {
+	s := &textSink{w: w, opts: opts, st: plainStyles(), stats: map[string]*statRow{}}
+	if opts.Color {
+		s.st = colorStyles(out)
 	}
+	return s
+}
+
+func (s *textSink) begin(Meta) {}
+
+func (s *textSink) notebook(nb *analyze.NotebookResult, fs []analyze.Finding) error {
+	s.tally.add(nb, fs)
+	if s.opts.Statistics {
+		countStatistics(s.stats, fs)
+		return nil
+	}
+	s.b.Reset()
+	writeGroup(&s.b, groupOf(nb, fs), s.st, s.opts)
+	s.w.WriteString(s.b.String())
+	return nil
+}
+
+func (s *textSink) end(errs []analyze.InternalError) error {
+	var b strings.Builder
+	if s.opts.Statistics {
+		writeStatistics(&b, s.stats, s.st)
+	}
+	b.WriteString(s.st.summary(summarySentence(s.tally.summary())))
+	b.WriteByte('\n')
+	for _, e := range errs {
+		b.WriteString(s.st.errLabel("internal error:"))
+		b.WriteString(" " + oneLine(e.Path) + ": " + oneLine(e.Msg) + "\n")
+	}
+	s.w.WriteString(b.String())
+	return nil
+}
+
+func (s *textSink) close() {}
+
+// writeGroup writes one notebook's header, listed findings and the count
+// of hidden info findings; nothing when it has nothing to show.
+func writeGroup(b *strings.Builder, g notebookGroup, st styles, opts Options) {
+	var listed []*analyze.Finding
+	hidden := 0
+	for _, f := range g.findings {
+		switch {
+		case !f.Active():
+		case f.Severity == analyze.Info && !opts.ShowInfo:
+			hidden++
+		default:
+			listed = append(listed, f)
+		}
+	}
+	if len(listed) == 0 && hidden == 0 {
+		return
+	}
+	writeHeader(b, g, st)
+	for _, f := range listed {
+		writeFinding(b, f, st)
+	}
+	if hidden > 0 {
+		b.WriteString("  " + st.dim(severityCount(analyze.Info, hidden)+" hidden (--show-info lists them)") + "\n")
+	}
+	b.WriteByte('\n')
 }
 
 // writeHeader writes "path  score 72/100  (data-access: 1 blocker;
@@ -289,23 +325,23 @@ func runeWidth(r rune) int {
 	return lipgloss.Width(string(r))
 }
 
-// writeStatistics writes ruff's --statistics table: count, rule ID, name and
-// severity of the active findings, by count descending then ID.
-func writeStatistics(b *strings.Builder, v *view, st styles) {
-	type row struct {
-		id, name string
-		count    int
-		sevs     map[analyze.Severity]bool
-	}
-	rows := map[string]*row{}
-	for i := range v.findings {
-		f := &v.findings[i]
+// statRow is one line of the --statistics table.
+type statRow struct {
+	id, name string
+	count    int
+	sevs     map[analyze.Severity]bool
+}
+
+// countStatistics adds the active findings of one notebook to the rows.
+func countStatistics(rows map[string]*statRow, fs []analyze.Finding) {
+	for i := range fs {
+		f := &fs[i]
 		if !f.Active() {
 			continue
 		}
 		r := rows[f.Rule]
 		if r == nil {
-			r = &row{id: f.Rule, name: f.Name, sevs: map[analyze.Severity]bool{}}
+			r = &statRow{id: f.Rule, name: f.Name, sevs: map[analyze.Severity]bool{}}
 			rows[f.Rule] = r
 		}
 		if r.name == "" {
@@ -314,10 +350,15 @@ func writeStatistics(b *strings.Builder, v *view, st styles) {
 		r.count++
 		r.sevs[f.Severity] = true
 	}
+}
+
+// writeStatistics writes ruff's --statistics table: count, rule ID, name and
+// severity of the active findings, by count descending then ID.
+func writeStatistics(b *strings.Builder, rows map[string]*statRow, st styles) {
 	if len(rows) == 0 {
 		return
 	}
-	list := make([]*row, 0, len(rows))
+	list := make([]*statRow, 0, len(rows))
 	for _, r := range rows {
 		list = append(list, r)
 	}
