@@ -66,15 +66,26 @@ func (b *Baseline) take(fp string) bool {
 
 // NewBaseline builds a baseline from the active findings of a result. The
 // fingerprints must have been computed relative to dir (RunOptions.FingerprintDir).
+// A streamed run gets the same baseline in Totals.Baseline
+// (RunOptions.CollectBaseline).
 func NewBaseline(res *Result) *Baseline {
-	b := &Baseline{Version: 1, Findings: []BaselineEntry{}}
+	var entries []BaselineEntry
 	for i := range res.Findings {
 		f := &res.Findings[i]
 		if f.Suppressed {
 			continue
 		}
-		b.Findings = append(b.Findings, BaselineEntry{Rule: f.Rule, Path: f.fpPath, Fingerprint: f.Fingerprint})
+		entries = append(entries, BaselineEntry{Rule: f.Rule, Path: f.fpPath, Fingerprint: f.Fingerprint})
 	}
+	return baselineOf(entries)
+}
+
+// baselineOf sorts the entries (path, rule, fingerprint) into a baseline.
+func baselineOf(entries []BaselineEntry) *Baseline {
+	if entries == nil {
+		entries = []BaselineEntry{}
+	}
+	b := &Baseline{Version: 1, Findings: entries}
 	sort.SliceStable(b.Findings, func(i, j int) bool {
 		x, y := b.Findings[i], b.Findings[j]
 		if x.Path != y.Path {

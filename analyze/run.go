@@ -6,11 +6,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
 	"runtime/debug"
-	"sort"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
 	"github.com/nbprod/nbprod/analyze/facts"
@@ -29,68 +26,26 @@ type RunOptions struct {
 	// Progress, when set, is called after each notebook (from one goroutine
 	// at a time) with the number done and the total.
 	Progress func(done, total int)
+	// CollectBaseline makes Stream keep the baseline entries of the
+	// unsuppressed findings (Totals.Baseline) for --write-baseline.
+	CollectBaseline bool
 }
 
-// Run checks the inputs. Output is deterministic whatever Jobs is.
+// Run checks the inputs and collects every notebook and finding into one
+// Result. Output is deterministic whatever Jobs is. A long run should use
+// Stream instead: Run's memory grows with the number of findings.
 func Run(inputs []Input, o RunOptions) *Result {
-	jobs := o.Jobs
-	if jobs <= 0 {
-		jobs = runtime.GOMAXPROCS(0)
-	}
-	if jobs > len(inputs) {
-		jobs = len(inputs)
-	}
-	results := make([]nbOutcome, len(inputs))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	done := 0
-	for w := 0; w < jobs; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			worker := facts.NewWorker()
-			defer worker.Close()
-			for i := range next {
-				results[i] = checkOne(worker, inputs[i], &o)
-				if o.Progress != nil {
-					mu.Lock()
-					done++
-					o.Progress(done, len(inputs))
-					mu.Unlock()
-				}
-			}
-		}()
-	}
-	for i := range inputs {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-
-	res := &Result{Rules: o.Settings.Rules, Severity: map[string]Severity{}}
-	for _, r := range o.Settings.Rules {
-		res.Severity[r.ID] = o.Settings.Severity[r.ID]
-	}
-	for _, r := range results {
-		if r.skip {
-			continue
-		}
-		res.Notebooks = append(res.Notebooks, r.nb)
-		res.Findings = append(res.Findings, r.findings...)
-		res.Errors = append(res.Errors, r.errors...)
-	}
-	sort.SliceStable(res.Notebooks, func(i, j int) bool { return res.Notebooks[i].Path < res.Notebooks[j].Path })
+	res := &Result{}
+	t, _ := Stream(inputs, o, func(nb NotebookResult, fs []Finding) error {
+		res.Notebooks = append(res.Notebooks, nb)
+		res.Findings = append(res.Findings, fs...)
+		return nil
+	})
+	res.Rules, res.Severity, res.Errors = t.Rules, t.Severity, t.Errors
+	// Stream hands the notebooks over in path order with their findings
+	// sorted, so this only reorders the findings of inputs that share a
+	// path.
 	SortFindings(res.Findings)
-	if o.Baseline != nil {
-		for i := range res.Findings {
-			f := &res.Findings[i]
-			if !f.Suppressed && o.Baseline.take(f.Fingerprint) {
-				f.Baselined = true
-			}
-		}
-		recount(res)
-	}
 	return res
 }
 
@@ -344,17 +299,6 @@ func summarize(sum *NotebookResult, fs []Finding) {
 		sum.ByCategory[f.Category][f.Severity]++
 	}
 	sum.Score = Score(sum.Counts[Blocker], sum.Counts[Warning], sum.Counts[Info], sum.Unreadable)
-}
-
-// recount refreshes notebook summaries after baselining.
-func recount(res *Result) {
-	byPath := map[string][]Finding{}
-	for _, f := range res.Findings {
-		byPath[f.Path] = append(byPath[f.Path], f)
-	}
-	for i := range res.Notebooks {
-		summarize(&res.Notebooks[i], byPath[res.Notebooks[i].Path])
-	}
 }
 
 func firstFrames(stack []byte) string {
