@@ -60,6 +60,7 @@ magics, environment and reproducibility problems. See "nbprod rules".`,
 		newExplainCmd(io),
 		newVersionCmd(io),
 	)
+	registerCompletions(root)
 	return root
 }
 
