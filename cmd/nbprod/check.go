@@ -1,8 +1,9 @@
 package main
 
 import (
-	"bytes"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -139,54 +140,93 @@ func runCheck(o *checkOptions) error {
 	}
 	prog := newProgress(o.IO, len(inputs))
 	ro.Progress = prog.update
-	res := analyze.Run(inputs, ro)
-	prog.done()
 
 	if o.WriteBaseline != "" {
-		b := analyze.NewBaseline(res)
+		ro.CollectBaseline = true
+		tot, _ := analyze.Stream(inputs, ro, nil)
+		prog.done()
+		b := tot.Baseline
 		if err := writeFileAtomic(o.WriteBaseline, b.Encode()); err != nil {
 			return &exitError{code: exitUsage, err: err}
 		}
 		fmt.Fprintf(o.IO.Err, "nbprod: wrote %d %s to %s\n", len(b.Findings), plural(len(b.Findings), "finding", "findings"), o.WriteBaseline)
-		if len(res.Errors) > 0 {
+		if len(tot.Errors) > 0 {
 			return &exitError{code: exitInternal}
 		}
 		return nil
 	}
 
+	// Every report is written while the notebooks are checked, in one
+	// pass: memory is bounded by the largest notebook, not by the run.
 	opts := report.Options{ShowInfo: o.ShowInfo, ToolVersion: version(), Statistics: o.Statistics}
+	var streams []report.Stream
+	var files []*report.AtomicFile
+	defer func() {
+		for _, f := range files {
+			f.Abort() // nothing after Commit
+		}
+	}()
+	add := func(w io.Writer, format string, opts report.Options) {
+		s, err := report.NewStream(w, format, opts)
+		if err != nil {
+			panic(err) // formats are validated above
+		}
+		streams = append(streams, s)
+	}
 	if o.Output == "" {
 		opts.Color = o.IO.color(o.IO.OutTTY)
-		if err := report.Write(o.IO.Out, o.Format, res, opts); err != nil {
-			return &exitError{code: exitInternal, err: err}
-		}
+		add(prog.writer(o.IO.Out), o.Format, opts)
 	} else {
-		var buf bytes.Buffer
-		if err := report.Write(&buf, o.Format, res, opts); err != nil {
-			return &exitError{code: exitInternal, err: err}
-		}
-		if err := writeFileAtomic(o.Output, buf.Bytes()); err != nil {
+		f, err := report.CreateAtomic(o.Output)
+		if err != nil {
 			return &exitError{code: exitUsage, err: err}
 		}
+		files = append(files, f)
+		add(f, o.Format, opts)
 	}
 	for _, x := range extra {
-		var buf bytes.Buffer
-		xo := opts
-		xo.Color = false
-		if err := report.Write(&buf, x.format, res, xo); err != nil {
-			return &exitError{code: exitInternal, err: err}
-		}
-		if err := writeFileAtomic(x.file, buf.Bytes()); err != nil {
+		f, err := report.CreateAtomic(x.file)
+		if err != nil {
 			return &exitError{code: exitUsage, err: err}
 		}
+		files = append(files, f)
+		xo := opts
+		xo.Color = false
+		add(f, x.format, xo)
+	}
+	out := report.Multi(streams...)
+	defer out.Close()
+	err = out.Begin(report.Meta{Rules: settings.Rules, Severity: analyze.RuleSeverities(settings), Baseline: ro.Baseline != nil})
+	var tot *analyze.Totals
+	if err == nil {
+		tot, err = analyze.Stream(inputs, ro, func(nb analyze.NotebookResult, fs []analyze.Finding) error {
+			return out.Notebook(&nb, fs)
+		})
+	}
+	prog.done()
+	if err == nil {
+		err = out.End(tot.Errors)
+	}
+	for _, f := range files {
+		if err != nil {
+			break
+		}
+		err = f.Commit()
+	}
+	if err != nil {
+		var fe *report.FileError
+		if errors.As(err, &fe) {
+			return &exitError{code: exitUsage, err: err}
+		}
+		return &exitError{code: exitInternal, err: err}
 	}
 	switch {
-	case len(res.Errors) > 0:
-		for _, e := range res.Errors {
+	case len(tot.Errors) > 0:
+		for _, e := range tot.Errors {
 			fmt.Fprintf(o.IO.Err, "nbprod: %s: %s\n", e.Path, firstLine(e.Msg))
 		}
 		return &exitError{code: exitInternal}
-	case res.Failing(settings.FailOn):
+	case tot.Failing(settings.FailOn):
 		return &exitError{code: exitFindings}
 	}
 	return nil
@@ -272,32 +312,17 @@ func firstLine(s string) string {
 }
 
 // writeFileAtomic writes data to a temporary file next to path and renames
-// it into place, so a reader never sees a half-written report.
+// it into place, so a reader never sees a half-written file.
 func writeFileAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
+	f, err := report.CreateAtomic(path)
 	if err != nil {
-		return fmt.Errorf("cannot write %s: %w", path, err)
-	}
-	name := tmp.Name()
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		os.Remove(name)
-		return fmt.Errorf("cannot write %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(name)
-		return fmt.Errorf("cannot write %s: %w", path, err)
-	}
-	if err := os.Chmod(name, 0o644); err != nil {
-		os.Remove(name)
 		return err
 	}
-	if err := os.Rename(name, path); err != nil {
-		os.Remove(name)
-		return fmt.Errorf("cannot write %s: %w", path, err)
+	defer f.Abort()
+	if _, err := f.Write(data); err != nil {
+		return err
 	}
-	return nil
+	return f.Commit()
 }
 
 // changedInputs lists the notebooks that differ from the --changed ref (or

@@ -2,7 +2,9 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -13,8 +15,10 @@ type progress struct {
 	total   int
 	enabled bool
 	start   time.Time
-	last    time.Time
-	drawn   bool
+
+	mu    sync.Mutex // update runs on the workers, clear on the report writer
+	last  time.Time
+	drawn bool
 }
 
 func newProgress(io *ioStreams, total int) *progress {
@@ -25,6 +29,8 @@ func (p *progress) update(done, total int) {
 	if !p.enabled {
 		return
 	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	now := time.Now()
 	// Stay quiet for quick runs; then redraw at most ten times a second.
 	if now.Sub(p.start) < 300*time.Millisecond || (now.Sub(p.last) < 100*time.Millisecond && done < total) {
@@ -37,8 +43,33 @@ func (p *progress) update(done, total int) {
 	p.drawn = true
 }
 
-func (p *progress) done() {
+// clear erases the bar; the next update draws it again.
+func (p *progress) clear() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	if p.drawn {
 		fmt.Fprint(p.io.Err, "\r\x1b[K")
+		p.drawn = false
 	}
+}
+
+func (p *progress) done() { p.clear() }
+
+// writer returns w, made to erase the bar before each write: the report
+// streams to stdout while the bar is drawn, and both may be one terminal.
+func (p *progress) writer(w io.Writer) io.Writer {
+	if !p.enabled {
+		return w
+	}
+	return progressWriter{p, w}
+}
+
+type progressWriter struct {
+	p *progress
+	w io.Writer
+}
+
+func (pw progressWriter) Write(b []byte) (int, error) {
+	pw.p.clear()
+	return pw.w.Write(b)
 }
