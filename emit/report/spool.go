@@ -9,7 +9,7 @@ import (
 
 // spoolMemLimit is how much a spool keeps in memory before it moves to a
 // temporary file (a variable so that tests can force the file).
-var spoolMemLimit = 1 << 20
+var spoolMemLimit = 256 << 10
 
 // spool holds report bytes that can only be written once the run is over.
 // It keeps them in memory up to spoolMemLimit, then in a temporary file
