@@ -337,9 +337,14 @@ func changedInputs(o *checkOptions, settings *analyze.Settings) ([]analyze.Input
 	ref := o.Changed
 	// `--changed REF` (with a space): pflag gives "auto" and REF as the first
 	// path; take it as the ref when it is not a path but a commit.
+	// A word that is no file is taken as the ref too unless it looks like a
+	// notebook path, so that a ref missing from a shallow clone gets the
+	// "fetch more history" message, not "no such file".
 	if ref == "auto" && len(paths) > 0 {
 		if _, statErr := os.Stat(paths[0]); statErr != nil {
-			if _, rerr := repo.Resolve(paths[0]); rerr == nil {
+			_, rerr := repo.Resolve(paths[0])
+			lower := strings.ToLower(paths[0])
+			if rerr == nil || !(strings.HasSuffix(lower, ".ipynb") || strings.HasSuffix(lower, ".py")) {
 				ref, paths = paths[0], paths[1:]
 			}
 		}
