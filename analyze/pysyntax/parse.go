@@ -23,6 +23,7 @@ uint16_t ts_tree_cursor_current_field_id(const TSTreeCursor *self);
 uint16_t ts_node_symbol(TSNode self);
 uint32_t ts_node_start_byte(TSNode self);
 uint32_t ts_node_end_byte(TSNode self);
+uint32_t ts_node_descendant_count(TSNode self);
 TSPoint ts_node_start_point(TSNode self);
 TSPoint ts_node_end_point(TSNode self);
 bool ts_node_is_named(TSNode self);
@@ -98,10 +99,17 @@ static uint32_t nb_serialize(const TSTree *tree, nb_node *out, uint32_t cap, uin
 		}
 	}
 }
+
+// nb_count is the number of nodes nb_serialize writes: the root and its
+// visible descendants (constant time).
+static uint32_t nb_count(const TSTree *tree) {
+	return ts_node_descendant_count(ts_tree_root_node(tree));
+}
 */
 import "C"
 
 import (
+	"sync/atomic"
 	"unsafe"
 
 	ts "github.com/tree-sitter/go-tree-sitter"
@@ -141,11 +149,13 @@ const MaxDepth = 5000
 // Parser parses Python with tree-sitter. It is reused for many cells by one
 // goroutine and is not safe for concurrent use.
 type Parser struct {
-	p   *ts.Parser
-	buf []node
+	p *ts.Parser
 }
 
 var language = ts.NewLanguage(python.Language())
+
+// rewalks counts parses whose node count was short (tests expect none).
+var rewalks atomic.Int64
 
 func init() {
 	// go-tree-sitter's own init (which installs its Go allocator callbacks)
@@ -180,21 +190,25 @@ func (p *Parser) Parse(src []byte) *Tree {
 	defer t.Close()
 	// go-tree-sitter's Tree holds only the C pointer.
 	raw := *(**C.TSTree)(unsafe.Pointer(t))
-	if len(p.buf) == 0 {
-		p.buf = make([]node, 4096)
-	}
+	// Serialize straight into the tree's own array, sized from the node
+	// count (no scratch buffer to copy from or to keep per worker: a
+	// 100,000-line cell has millions of nodes).
+	nodes := make([]node, int(C.nb_count(raw)))
 	var depth C.uint32_t
 	for {
-		n := int(C.nb_serialize(raw, (*C.nb_node)(unsafe.Pointer(&p.buf[0])), C.uint32_t(len(p.buf)), &depth))
-		if n <= len(p.buf) {
-			nodes := make([]node, n)
-			copy(nodes, p.buf[:n])
-			tree := &Tree{Src: src, nodes: nodes, depth: int(depth)}
+		var out *C.nb_node
+		if len(nodes) > 0 {
+			out = (*C.nb_node)(unsafe.Pointer(&nodes[0]))
+		}
+		n := int(C.nb_serialize(raw, out, C.uint32_t(len(nodes)), &depth))
+		if n <= len(nodes) {
+			tree := &Tree{Src: src, nodes: nodes[:n:n], depth: int(depth)}
 			if int(depth) > MaxDepth {
 				tree.TooDeep = true
 			}
 			return tree
 		}
-		p.buf = make([]node, n+n/4)
+		rewalks.Add(1)
+		nodes = make([]node, n) // the count was short: walk again
 	}
 }

@@ -66,3 +66,26 @@ func TestNoNodeSafe(t *testing.T) {
 		tree.Descendants(n, func(NodeID) bool { t.Errorf("visited %d", n); return true })
 	}
 }
+
+// TestNodeCountExact checks that the constant-time node count sizes the
+// tree exactly (one walk per parse) for valid code, syntax errors, MISSING
+// nodes, comments (extras) and an empty source.
+func TestNodeCountExact(t *testing.T) {
+	p := NewParser()
+	defer p.Close()
+	before := rewalks.Load()
+	for _, src := range []string{
+		"", "x = 1\n", "def f(a, *b, c=2, **d):\n    # comment\n    return [i for i in a if i]\n",
+		"if x:\n    y = (1,\n", "print 'py2'\n", "f(\n", "class A(B, metaclass=M):\n    pass\n",
+		"x = f'{a!r:>{w}}' + b'\\x00'\n", "lambda: (yield)\n", "@dec\nasync def g():\n    async with a as b:\n        await c\n",
+		"match p:\n    case [1, *rest] if rest: pass\n", ")))", "x = [1, 2\ny = 3\n",
+	} {
+		tr := p.Parse([]byte(src))
+		if tr.Len() == 0 {
+			t.Errorf("%q: empty tree", src)
+		}
+	}
+	if n := rewalks.Load() - before; n != 0 {
+		t.Errorf("%d parses needed a second walk: the node count is not exact", n)
+	}
+}
