@@ -6,14 +6,30 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"runtime/pprof"
 )
 
 func main() {
+	tuneGC(os.Getenv)
 	stop := startProfiles(os.Getenv, os.Stderr)
 	code := run(os.Args[1:], systemIO())
 	stop()
 	os.Exit(code)
+}
+
+// gcPercent is the garbage collector's GOGC for a run. A check keeps
+// little alive (findings are streamed out, each notebook's analysis is
+// dropped when it is done), so the default 100 collects every few
+// megabytes; 200 spends about 6 % less CPU on the corpus for about 5 MB
+// more peak memory (scripts/bench measures both). GOGC in the environment
+// wins.
+const gcPercent = 200
+
+func tuneGC(getenv func(string) string) {
+	if getenv("GOGC") == "" {
+		debug.SetGCPercent(gcPercent)
+	}
 }
 
 // startProfiles honours NBPROD_CPUPROFILE=FILE (a pprof CPU profile of the
