@@ -350,7 +350,9 @@ func (s *scanner) readString(keep bool, max int) (str, error) {
 				if len(seg) == 0 {
 					s.fill(len(win) + utf8.UTFMax)
 					if len(s.buf)-s.pos == len(win) {
-						seg = win // no more input: let validation report it
+						// No more input: let validation report it. fill may
+						// have moved the window to the start of the buffer.
+						seg = s.buf[s.pos:]
 					} else {
 						continue
 					}
@@ -460,47 +462,62 @@ func incompleteTail(b []byte) int {
 // Skipped payloads (strict false) are only checked for UTF-8, which runs
 // eight bytes at a time; control characters there are not worth a byte loop.
 func (s *scanner) checkText(seg []byte, strict bool) error {
+	// The first problem in the string is reported, whatever the segment
+	// boundaries (which depend on how the input was read).
 	if !strict {
 		if utf8.Valid(seg) {
 			return nil
 		}
-		return s.checkText(seg, true)
+		return s.firstInvalid(seg, false)
 	}
 	for i := 0; i < len(seg); i++ {
 		c := seg[i]
 		if c < 0x20 {
 			s.pos += i
-			if c == 0 {
-				return s.errorf("NUL byte inside a string")
-			}
-			return s.errorf("control character 0x%02x inside a string (must be escaped)", c)
+			return s.controlError(c)
 		}
 		if c >= 0x80 {
 			if utf8.Valid(seg[i:]) {
 				return s.checkControl(seg[i:], i)
 			}
-			for j := i; j < len(seg); {
-				r, w := utf8.DecodeRune(seg[j:])
-				if r == utf8.RuneError && w == 1 {
-					s.pos += j
-					return s.errorf("invalid UTF-8 (byte 0x%02x)", seg[j])
-				}
-				j += w
-			}
-			return nil
+			s.pos += i
+			return s.firstInvalid(seg[i:], true)
 		}
 	}
 	return nil
+}
+
+// firstInvalid reports the first invalid UTF-8 byte of seg (which holds
+// one), or with controls the first control character if that comes first;
+// s.pos is at seg[0].
+func (s *scanner) firstInvalid(seg []byte, controls bool) error {
+	for j := 0; j < len(seg); {
+		if controls && seg[j] < 0x20 {
+			s.pos += j
+			return s.controlError(seg[j])
+		}
+		r, w := utf8.DecodeRune(seg[j:])
+		if r == utf8.RuneError && w == 1 {
+			s.pos += j
+			return s.errorf("invalid UTF-8 (byte 0x%02x)", seg[j])
+		}
+		j += w
+	}
+	return nil
+}
+
+func (s *scanner) controlError(c byte) error {
+	if c == 0 {
+		return s.errorf("NUL byte inside a string")
+	}
+	return s.errorf("control character 0x%02x inside a string (must be escaped)", c)
 }
 
 func (s *scanner) checkControl(seg []byte, base int) error {
 	for i, c := range seg {
 		if c < 0x20 {
 			s.pos += base + i
-			if c == 0 {
-				return s.errorf("NUL byte inside a string")
-			}
-			return s.errorf("control character 0x%02x inside a string (must be escaped)", c)
+			return s.controlError(c)
 		}
 	}
 	return nil
