@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -90,6 +91,11 @@ type decoder struct {
 	hasCells   bool
 	hasWS      bool
 	fmtSeen    bool
+
+	// Scratch buffers for the text and fragment map of a cell's source or
+	// an output's text, reused across cells.
+	text  []byte
+	frags []frag
 }
 
 func (d *decoder) push(seg string) { d.where = append(d.where, seg) }
@@ -496,11 +502,15 @@ func (d *decoder) stringValue() (string, error) {
 // the cell source with its position map.
 func (d *decoder) readSource(c *Cell) error {
 	s := d.s
-	var b strings.Builder
-	var tm textMap
+	// The lines are decoded straight into the decoder's scratch buffers,
+	// which are copied once, at their exact size, at the end.
+	d.text, d.frags = d.text[:0], d.frags[:0]
 	size := 0
 	add := func() error {
-		t, err := s.readString(!c.TooLarge, MaxCellSource)
+		base := len(d.text)
+		var t str
+		var err error
+		d.text, t, err = s.readStringTo(d.text, !c.TooLarge, MaxCellSource-base)
 		if err != nil {
 			return err
 		}
@@ -508,12 +518,11 @@ func (d *decoder) readSource(c *Cell) error {
 		if c.TooLarge {
 			return nil
 		}
-		if b.Len()+len(t.text) > MaxCellSource || t.truncated {
+		if t.truncated {
 			c.TooLarge = true
 			return nil
 		}
-		tm.add(b.Len(), t.line, t.col, t.raw)
-		b.WriteString(t.text)
+		d.frags = append(d.frags, frag{start: base, line: t.line, col: t.col, raw: t.raw})
 		return nil
 	}
 	switch s.skipSpace() {
@@ -543,7 +552,8 @@ func (d *decoder) readSource(c *Cell) error {
 			Msg: fmt.Sprintf("source of %d bytes is larger than the %d MB nbprod analyses; the cell is skipped", size, MaxCellSource>>20)})
 		return nil
 	}
-	text := b.String()
+	text := string(d.text)
+	tm := textMap{frags: slices.Clone(d.frags)}
 	if strings.IndexByte(text, '\r') >= 0 {
 		text, tm = normaliseCR(text, tm)
 	}
@@ -715,15 +725,17 @@ func (d *decoder) readMime(mime string) (MimeData, error) {
 	md := MimeData{MIME: mime}
 	keep := keepMime(mime) && d.keptOutput < MaxKeptOutputText
 	start := s.offset()
-	var b strings.Builder
+	d.text, d.frags = d.text[:0], d.frags[:0]
 	addStr := func() error {
-		t, err := s.readString(keep && !md.Truncated, MaxKeptText-b.Len())
+		base := len(d.text)
+		var t str
+		var err error
+		d.text, t, err = s.readStringTo(d.text, keep && !md.Truncated, MaxKeptText-base)
 		if err != nil {
 			return err
 		}
 		if keep && !md.Truncated {
-			md.src.add(b.Len(), t.line, t.col, t.raw)
-			b.WriteString(t.text)
+			d.frags = append(d.frags, frag{start: base, line: t.line, col: t.col, raw: t.raw})
 			if t.truncated {
 				md.Truncated = true
 			}
@@ -743,7 +755,7 @@ func (d *decoder) readMime(mime string) (MimeData, error) {
 				if keep {
 					v, err := s.readValue(0)
 					if err == nil {
-						b.WriteString(v.JSON())
+						d.text = append(d.text, v.JSON()...)
 					}
 					return err
 				}
@@ -752,7 +764,7 @@ func (d *decoder) readMime(mime string) (MimeData, error) {
 			if !isStrings && keep {
 				v, err := s.readValue(0)
 				if err == nil {
-					b.WriteString(v.JSON())
+					d.text = append(d.text, v.JSON()...)
 				}
 				return err
 			}
@@ -770,7 +782,7 @@ func (d *decoder) readMime(mime string) (MimeData, error) {
 			if err != nil {
 				return md, err
 			}
-			b.WriteString(v.JSON())
+			d.text = append(d.text, v.JSON()...)
 		} else if err := s.skipValue(); err != nil {
 			return md, err
 		}
@@ -785,7 +797,10 @@ func (d *decoder) readMime(mime string) (MimeData, error) {
 	md.Size = s.offset() - start
 	if keep {
 		md.Kept = true
-		md.Text = b.String()
+		md.Text = string(d.text)
+		if len(d.frags) > 0 {
+			md.src = textMap{frags: slices.Clone(d.frags)}
+		}
 		if strings.IndexByte(md.Text, '\r') >= 0 {
 			md.Text, md.src = normaliseCR(md.Text, md.src)
 		}

@@ -309,22 +309,40 @@ type str struct {
 // validated and skipped without being stored. At most max decoded bytes are
 // kept; the rest is skipped and reported as truncated.
 func (s *scanner) readString(keep bool, max int) (str, error) {
+	var out str
+	var err error
+	s.tmp, out, err = s.readStringTo(s.tmp[:0], keep, max)
+	if err == nil && keep {
+		out.text = string(s.tmp)
+	}
+	return out, err
+}
+
+// readStringTo is readString appending the decoded content to dst (at most
+// max bytes of this string) instead of returning it in str.text: a cell's
+// source lines go straight into one buffer.
+func (s *scanner) readStringTo(dst []byte, keep bool, max int) ([]byte, str, error) {
+	var out str
 	if s.skipSpace() != '"' {
-		return str{}, s.unexpected("a string")
+		return dst, out, s.unexpected("a string")
 	}
 	s.pos++
 	start := s.offset()
-	var out str
 	out.line = s.line
 	if keep {
 		out.col = s.column(start)
 	}
-	s.tmp = s.tmp[:0]
+	base := len(dst)
+	limit := base + max
+	if max < 0 || limit < base {
+		limit = base
+	}
+	buf := dst
 	rawEsc := false // saw an escape that is not a final "\n"
 	var raw []byte
 	for {
 		if s.pos >= len(s.buf) && !s.fill(1) {
-			return out, s.errorf("unexpected end of file inside a string (truncated JSON?)")
+			return buf, out, s.errorf("unexpected end of file inside a string (truncated JSON?)")
 		}
 		win := s.buf[s.pos:]
 		seg := win
@@ -360,17 +378,17 @@ func (s *scanner) readString(keep bool, max int) (str, error) {
 			}
 		}
 		if err := s.checkText(seg, keep); err != nil {
-			return out, err
+			return buf, out, err
 		}
 		if keep {
-			if len(s.tmp) < max {
-				room := max - len(s.tmp)
+			if len(buf) < limit {
+				room := limit - len(buf)
 				if room > len(seg) {
 					room = len(seg)
 				} else if room < len(seg) {
 					out.truncated = true
 				}
-				s.tmp = append(s.tmp, seg[:room]...)
+				buf = append(buf, seg[:room]...)
 			} else if len(seg) > 0 {
 				out.truncated = true
 			}
@@ -385,21 +403,18 @@ func (s *scanner) readString(keep bool, max int) (str, error) {
 		if s.buf[s.pos] == '"' {
 			s.pos++
 			out.size = s.offset() - 1 - start
-			if keep {
-				out.text = string(s.tmp)
-				if rawEsc {
-					out.raw = raw
-				}
+			if keep && rawEsc {
+				out.raw = raw
 			}
-			return out, nil
+			return buf, out, nil
 		}
 		// An escape sequence.
 		if !s.fill(2) {
-			return out, s.errorf("unexpected end of file inside a string (truncated JSON?)")
+			return buf, out, s.errorf("unexpected end of file inside a string (truncated JSON?)")
 		}
 		e := s.buf[s.pos+1]
 		if e == 'u' && !s.fill(6) {
-			return out, s.errorf("unexpected end of file inside a string (truncated JSON?)")
+			return buf, out, s.errorf("unexpected end of file inside a string (truncated JSON?)")
 		}
 		if e == 'u' {
 			s.fill(12) // a surrogate pair needs both halves in the window
@@ -408,10 +423,10 @@ func (s *scanner) readString(keep bool, max int) (str, error) {
 		case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
 		case 'u':
 			if _, ok := hex4(s.buf[s.pos+2 : s.pos+6]); !ok {
-				return out, s.errorf("invalid \\u escape in string")
+				return buf, out, s.errorf("invalid \\u escape in string")
 			}
 		default:
-			return out, s.errorf("invalid escape %q in string", "\\"+string(e))
+			return buf, out, s.errorf("invalid escape %q in string", "\\"+string(e))
 		}
 		r, n := decodeEscape(s.buf[s.pos:], 0)
 		if e == '"' || e == '\\' || e == '/' {
@@ -423,13 +438,13 @@ func (s *scanner) readString(keep bool, max int) (str, error) {
 			final := e == 'n' && s.fill(3) && s.buf[s.pos+2] == '"'
 			if !final && !rawEsc {
 				rawEsc = true
-				raw = append(raw, s.tmp...) // no escapes so far: raw == decoded
+				raw = append(raw, buf[base:]...) // no escapes so far: raw == decoded
 			}
 			if rawEsc {
 				raw = append(raw, s.buf[s.pos:s.pos+n]...)
 			}
-			if len(s.tmp) < max {
-				s.tmp = utf8.AppendRune(s.tmp, r)
+			if len(buf) < limit {
+				buf = utf8.AppendRune(buf, r)
 			} else {
 				out.truncated = true
 			}
