@@ -109,9 +109,21 @@ var callsKey = lazyKey{"calls"}
 // Calls returns every call site of the notebook, in cell and source order.
 func (n *Notebook) Calls() []CallSite {
 	return lazy(n, &callsKey, func() []CallSite {
-		var out []CallSite
+		// Count first: a CallSite is large, and growing the slice by
+		// appending cell after cell copied every call site several times.
+		total := 0
 		for _, c := range n.Code() {
-			out = append(out, n.cellCalls(c)...)
+			if t := c.Tree; t != nil {
+				for i := 0; i < t.Len(); i++ {
+					if t.Kind(ps.NodeID(i)) == ps.Call {
+						total++
+					}
+				}
+			}
+		}
+		out := make([]CallSite, 0, total)
+		for _, c := range n.Code() {
+			out = n.cellCalls(out, c)
 		}
 		return out
 	})
@@ -205,13 +217,12 @@ func (c *Cell) lines() []string {
 	return c.srcLines
 }
 
-func (n *Notebook) cellCalls(c *Cell) []CallSite {
+func (n *Notebook) cellCalls(out []CallSite, c *Cell) []CallSite {
 	t := c.Tree
 	if t == nil {
-		return nil
+		return out
 	}
 	par := c.Parents()
-	var out []CallSite
 	for i := 0; i < t.Len(); i++ {
 		node := ps.NodeID(i)
 		if t.Kind(node) != ps.Call {
