@@ -135,9 +135,17 @@ func cellKey(nb *notebook.Notebook, cell int) string {
 // Line numbers are never part of it.
 func fingerprint(nb *notebook.Notebook, fs []Finding, relPath string, redact func(cell, line int, text string) string) {
 	occ := map[string]int{}
+	var keys map[int]string // cell keys hash whole sources: once per cell
 	for i := range fs {
 		f := &fs[i]
-		ck := cellKey(nb, f.Cell)
+		ck, ok := keys[f.Cell]
+		if !ok {
+			ck = cellKey(nb, f.Cell)
+			if keys == nil {
+				keys = map[int]string{}
+			}
+			keys[f.Cell] = ck
+		}
 		snip := f.Key
 		if snip == "" {
 			snip = snippetKey(nb, f, redact)

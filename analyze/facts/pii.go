@@ -3384,19 +3384,7 @@ func piiFindValues(text string, o piiScanOpts) []piiValueMatch {
 	}
 	// Dates of birth: dates on a line naming birth, or below a header that
 	// does.
-	if piiHasDOBWord(text) {
-		if loc := piiDobWordRe.FindStringIndex(text); loc != nil {
-			headerAt := -1
-			if strings.Count(text[:loc[0]], "\n") < 30 {
-				headerAt = strings.LastIndexByte(text[:loc[0]], '\n') + 1
-			}
-			for _, d := range piiDateRe.FindAllStringIndex(text, -1) {
-				if headerAt >= 0 && d[0] >= headerAt || piiDobWordRe.MatchString(piiLineAround(text, d[0], d[1])) {
-					ms = append(ms, piiValueMatch{ValueDateOfBirth, d[0], d[1]})
-				}
-			}
-		}
-	}
+	ms = piiDOBDates(ms, text)
 	if o.userPaths && (strings.Contains(text, "/home/") || strings.Contains(text, "Users")) {
 		for _, m := range piiUserPathRe.FindAllStringSubmatchIndex(text, -1) {
 			u := text[m[2]:m[3]]
@@ -3428,12 +3416,49 @@ func piiIsHex(b byte) bool {
 	return piiIsDigit(b) || b >= 'a' && b <= 'f' || b >= 'A' && b <= 'F'
 }
 
+// piiDOBDates appends the dates of birth in text: dates on a line naming
+// birth, or below a header that does (within its first 30 lines).
+func piiDOBDates(ms []piiValueMatch, text string) []piiValueMatch {
+	if loc := piiFirstDOBWord(text); loc != nil {
+		headerAt := -1
+		if strings.Count(text[:loc[0]], "\n") < 30 {
+			headerAt = strings.LastIndexByte(text[:loc[0]], '\n') + 1
+		}
+		// No date before the line of the first word counts (it is neither
+		// below the header nor on a line naming birth), dates do not span
+		// lines, and every date has a year of 19xx or 20xx: the expression
+		// runs only on the lines after the word that hold such a year.
+		for ls := strings.LastIndexByte(text[:loc[0]], '\n') + 1; ls < len(text); {
+			le := strings.IndexByte(text[ls:], '\n')
+			if le < 0 {
+				le = len(text)
+			} else {
+				le += ls
+			}
+			if line := text[ls:le]; piiHasYear(line) {
+				for _, d := range piiDateRe.FindAllStringIndex(line, -1) {
+					d[0], d[1] = d[0]+ls, d[1]+ls
+					if headerAt >= 0 && d[0] >= headerAt || piiDobWordRe.MatchString(line) {
+						ms = append(ms, piiValueMatch{ValueDateOfBirth, d[0], d[1]})
+					}
+				}
+			}
+			ls = le + 1
+		}
+	}
+	return ms
+}
+
 // piiHasDOBWord is a cheap check for birth words before the regular
 // expression runs.
-func piiHasDOBWord(text string) bool {
+func piiHasDOBWord(text string) bool { return piiDOBWordFrom(text, 0) >= 0 }
+
+// piiDOBWordFrom returns the index of the first birth word (unbounded, in
+// any case) at or after from, or -1.
+func piiDOBWordFrom(text string, from int) int {
 	// One pass over the text (it can be megabytes of output), looking for
 	// the words piiDobWordRe knows, in any case, at each candidate letter.
-	for i := 0; i < len(text); i++ {
+	for i := from; i < len(text); i++ {
 		var words []string
 		switch text[i] | 0x20 {
 		case 'd':
@@ -3449,8 +3474,43 @@ func piiHasDOBWord(text string) bool {
 		}
 		for _, w := range words {
 			if len(text)-i >= len(w) && strings.EqualFold(text[i:i+len(w)], w) {
-				return true
+				return i
 			}
+		}
+	}
+	return -1
+}
+
+// piiFirstDOBWord is piiDobWordRe.FindStringIndex(text): the expression
+// runs only on the lines where piiDOBWordFrom finds a candidate (every
+// alternative of the expression contains one of its words, and none spans
+// lines).
+func piiFirstDOBWord(text string) []int {
+	for i := piiDOBWordFrom(text, 0); i >= 0; {
+		ls := strings.LastIndexByte(text[:i], '\n') + 1
+		le := strings.IndexByte(text[i:], '\n')
+		if le < 0 {
+			le = len(text)
+		} else {
+			le += i
+		}
+		if loc := piiDobWordRe.FindStringIndex(text[ls:le]); loc != nil {
+			return []int{loc[0] + ls, loc[1] + ls}
+		}
+		if le >= len(text) {
+			break
+		}
+		i = piiDOBWordFrom(text, le+1)
+	}
+	return nil
+}
+
+// piiHasYear reports whether s holds 19 or 20 followed by two digits (the
+// year every form piiDateRe knows contains).
+func piiHasYear(s string) bool {
+	for i := 0; i+3 < len(s); i++ {
+		if (s[i] == '1' && s[i+1] == '9' || s[i] == '2' && s[i+1] == '0') && piiIsDigit(s[i+2]) && piiIsDigit(s[i+3]) {
+			return true
 		}
 	}
 	return false

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"math"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -595,12 +596,16 @@ type secHit struct {
 func secScanProviders(text string) []secHit {
 	var out []secHit
 	long := secHasLongRun(text, 16)
+	var present uint64
 	for i := range secProviders {
 		p := &secProviders[i]
 		if p.id != "private-key" && !long {
 			continue // every other format has a run of 16+ token characters
 		}
-		if !secHasKeyword(text, p) {
+		if present == 0 {
+			present = secKeywords(text) | 1<<63 // computed once, on demand
+		}
+		if present&(1<<i) == 0 {
 			continue
 		}
 		for _, m := range p.re.FindAllStringSubmatchIndex(text, -1) {
@@ -647,6 +652,68 @@ func secHasLongRun(text string, n int) bool {
 	return false
 }
 
+// secKwIndex finds the providers' keywords in one pass over a text:
+// pairs is a bitset of the keywords' first two bytes, and byPair lists
+// the keywords starting with each pair (with the bit of their provider).
+// Thirty strings.Contains calls per text cost more than the regexps they
+// guard.
+var secKwIndex = func() (ix struct {
+	pairs  [1 << 16 / 64]uint64
+	byPair map[uint16][]secKw
+	always uint64 // providers without keywords
+}) {
+	if len(secProviders) > 63 {
+		panic("secKeywords: more than 63 providers")
+	}
+	ix.byPair = map[uint16][]secKw{}
+	for i := range secProviders {
+		p := &secProviders[i]
+		kws := p.kw
+		if p.id == "private-key" {
+			kws = append(slices.Clone(kws), "private key", "Private Key")
+		}
+		if len(kws) == 0 {
+			ix.always |= 1 << i
+		}
+		for _, k := range kws {
+			if len(k) < 2 {
+				panic("secKeywords: keyword shorter than two bytes: " + k)
+			}
+			pair := uint16(k[0])<<8 | uint16(k[1])
+			ix.pairs[pair>>6] |= 1 << (pair & 63)
+			ix.byPair[pair] = append(ix.byPair[pair], secKw{k, 1 << i})
+		}
+	}
+	return ix
+}()
+
+type secKw struct {
+	kw  string
+	bit uint64
+}
+
+// secKeywords returns the set (bit i for secProviders[i]) of providers one
+// of whose keywords text contains; providers without keywords are always
+// in it.
+func secKeywords(text string) uint64 {
+	ix := &secKwIndex
+	found := ix.always
+	for i := 0; i+1 < len(text); i++ {
+		pair := uint16(text[i])<<8 | uint16(text[i+1])
+		if ix.pairs[pair>>6]&(1<<(pair&63)) == 0 {
+			continue
+		}
+		for _, k := range ix.byPair[pair] {
+			if found&k.bit == 0 && strings.HasPrefix(text[i:], k.kw) {
+				found |= k.bit
+			}
+		}
+	}
+	return found
+}
+
+// secHasKeyword is the plain form of secKeywords for one provider (the
+// oracle of its test).
 func secHasKeyword(text string, p *secProvider) bool {
 	for _, k := range p.kw {
 		if strings.Contains(text, k) {
