@@ -3456,30 +3456,48 @@ func piiHasDOBWord(text string) bool { return piiDOBWordFrom(text, 0) >= 0 }
 // piiDOBWordFrom returns the index of the first birth word (unbounded, in
 // any case) at or after from, or -1.
 func piiDOBWordFrom(text string, from int) int {
-	// One pass over the text (it can be megabytes of output), looking for
-	// the words piiDobWordRe knows, in any case, at each candidate letter.
-	for i := from; i < len(text); i++ {
-		var words []string
-		switch text[i] | 0x20 {
-		case 'd':
-			words = piiDOBd
-		case 'b':
-			words = piiDOBb
-		case 'g':
-			words = piiDOBg
-		case 'n':
-			words = piiDOBn
+	// One pass over the text (it can be megabytes of output): a table
+	// lookup per byte, then the first three bytes, folded, pick the word.
+	for i := from; i+3 <= len(text); i++ {
+		if !piiDOBFirst[text[i]] {
+			continue
+		}
+		var w string
+		switch uint32(text[i]|0x20)<<16 | uint32(text[i+1]|0x20)<<8 | uint32(text[i+2]|0x20) {
+		case 'd'<<16 | 'o'<<8 | 'b':
+			return i
+		case 'd'<<16 | '.'<<8 | 'o':
+			w = "d.o.b"
+		case 'b'<<16 | 'i'<<8 | 'r':
+			w = "birth"
+		case 'b'<<16 | 'o'<<8 | 'r':
+			w = "born"
+		case 'g'<<16 | 'e'<<8 | 'b':
+			if len(text)-i >= 6 && strings.EqualFold(text[i:i+6], "geburt") {
+				return i
+			}
+			w = "geboren"
+		case 'n'<<16 | 'a'<<8 | 'i':
+			w = "naissance"
+		case 'n'<<16 | 'a'<<8 | 'c':
+			w = "nacimiento"
 		default:
 			continue
 		}
-		for _, w := range words {
-			if len(text)-i >= len(w) && strings.EqualFold(text[i:i+len(w)], w) {
-				return i
-			}
+		if len(text)-i >= len(w) && strings.EqualFold(text[i:i+len(w)], w) {
+			return i
 		}
 	}
 	return -1
 }
+
+// piiDOBFirst marks the first letters of the birth words, in both cases.
+var piiDOBFirst = func() (t [256]bool) {
+	for _, c := range "dbgnDBGN" {
+		t[c] = true
+	}
+	return t
+}()
 
 // piiFirstDOBWord is piiDobWordRe.FindStringIndex(text): the expression
 // runs only on the lines where piiDOBWordFrom finds a candidate (every
@@ -3515,13 +3533,6 @@ func piiHasYear(s string) bool {
 	}
 	return false
 }
-
-var (
-	piiDOBd = []string{"dob", "d.o.b"}
-	piiDOBb = []string{"birth", "born"}
-	piiDOBg = []string{"geburt", "geboren"}
-	piiDOBn = []string{"naissance", "nacimiento"}
-)
 
 // piiGroups are digit groups joined by single separators:
 // "4111 1111 1111 1111", "123-45-6789", "192.168.1.1".
