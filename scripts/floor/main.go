@@ -28,6 +28,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"sort"
 	"strings"
 	"sync"
@@ -67,6 +68,7 @@ func (s *stats) add(o stats) {
 func main() {
 	jobs := flag.Int("j", 0, "parallel workers (0: all cores)")
 	list := flag.String("list", "", "read notebook paths from `FILE`, one a line")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile to `FILE`")
 	flag.Usage = func() {
 		fmt.Fprintf(os.Stderr, "usage: floor [-j N] [-list FILE] [PATH...]\n")
 		flag.PrintDefaults()
@@ -76,6 +78,17 @@ func main() {
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "floor:", err)
 		os.Exit(2)
+	}
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "floor:", err)
+			os.Exit(2)
+		}
+		defer pprof.StopCPUProfile()
 	}
 	n := *jobs
 	if n <= 0 {
