@@ -636,11 +636,18 @@ func secScanProviders(text string) []secHit {
 // secHasLongRun reports whether text holds n or more consecutive
 // characters of [A-Za-z0-9_-] (a cheap precondition of every provider
 // format but private keys).
+// secTokenByte marks [A-Za-z0-9_-].
+var secTokenByte = func() (t [256]bool) {
+	for c := 0; c < 256; c++ {
+		t[c] = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-'
+	}
+	return t
+}()
+
 func secHasLongRun(text string, n int) bool {
 	run := 0
 	for i := 0; i < len(text); i++ {
-		c := text[i]
-		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' {
+		if secTokenByte[text[i]] {
 			run++
 			if run >= n {
 				return true
