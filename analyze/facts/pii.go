@@ -3537,15 +3537,16 @@ func piiHasYear(s string) bool {
 // piiGroups are digit groups joined by single separators:
 // "4111 1111 1111 1111", "123-45-6789", "192.168.1.1".
 type piiGroups struct {
-	lens []int  // digits per group
-	seps []byte // separator before each group after the first
+	n    int     // number of groups (at most 8)
+	lens [8]int  // digits per group
+	seps [8]byte // separator after each group but the last
 	end  int
 }
 
 func piiParseGroups(text string, i int, seps string) piiGroups {
 	var g piiGroups
 	j := i
-	for len(g.lens) < 8 {
+	for g.n < 8 {
 		k := j
 		for k < len(text) && piiIsDigit(text[k]) && k-j < 20 {
 			k++
@@ -3553,10 +3554,11 @@ func piiParseGroups(text string, i int, seps string) piiGroups {
 		if k == j {
 			break
 		}
-		g.lens = append(g.lens, k-j)
+		g.lens[g.n] = k - j
+		g.n++
 		g.end = k
 		if k+1 < len(text) && strings.IndexByte(seps, text[k]) >= 0 && piiIsDigit(text[k+1]) {
-			g.seps = append(g.seps, text[k])
+			g.seps[g.n-1] = text[k]
 			j = k + 1
 			continue
 		}
@@ -3566,7 +3568,7 @@ func piiParseGroups(text string, i int, seps string) piiGroups {
 }
 
 func (g piiGroups) sameSeps() bool {
-	for _, s := range g.seps {
+	for _, s := range g.seps[:max(g.n-1, 0)] {
 		if s != g.seps[0] {
 			return false
 		}
@@ -3575,7 +3577,7 @@ func (g piiGroups) sameSeps() bool {
 }
 
 func (g piiGroups) is(lens ...int) bool {
-	if len(g.lens) != len(lens) {
+	if g.n != len(lens) {
 		return false
 	}
 	for k := range lens {
@@ -3633,29 +3635,29 @@ func piiNumeric(text string, i int, ctxOK func(*regexp.Regexp, int, int) bool) (
 		return piiPhoneAt(text, i)
 	}
 	g := piiParseGroups(text, i, " -.")
-	if len(g.lens) == 0 || !piiEndOK(text, g.end) {
+	if g.n == 0 || !piiEndOK(text, g.end) {
 		return piiValueMatch{}, false
 	}
 	raw := text[i:g.end]
 	same := g.sameSeps()
 	sep := byte(0)
-	if len(g.seps) > 0 {
+	if g.n > 1 {
 		sep = g.seps[0]
 	}
 	// Cards: 4-4-4-4(-1..3) or 4-6-4/5 with one kind of space or dash, or a
 	// bare 13-19 digit run next to a card word.
 	if same && sep != '.' {
 		total := 0
-		for _, l := range g.lens {
+		for _, l := range g.lens[:g.n] {
 			total += l
 		}
-		shape := len(g.lens) == 1 && total >= 13 && total <= 19 ||
-			g.is(4, 4, 4, 4) || len(g.lens) == 5 && g.lens[0] == 4 && g.lens[1] == 4 && g.lens[2] == 4 && g.lens[3] == 4 && g.lens[4] <= 3 ||
+		shape := g.n == 1 && total >= 13 && total <= 19 ||
+			g.is(4, 4, 4, 4) || g.n == 5 && g.lens[0] == 4 && g.lens[1] == 4 && g.lens[2] == 4 && g.lens[3] == 4 && g.lens[4] <= 3 ||
 			g.is(4, 6, 4) || g.is(4, 6, 5)
 		if shape {
 			d := piiDigitsOnly(raw)
 			if piiCardPrefixOK(d) && !piiAllSame(d[1:]) && piiLuhn(d) && !piiTestCards[d] &&
-				(len(g.lens) > 1 || ctxOK(piiCardWordRe, i, g.end)) {
+				(g.n > 1 || ctxOK(piiCardWordRe, i, g.end)) {
 				return piiValueMatch{ValueCreditCard, i, g.end}, true
 			}
 		}
@@ -3668,7 +3670,7 @@ func piiNumeric(text string, i int, ctxOK func(*regexp.Regexp, int, int) bool) (
 		}
 	}
 	// IPv4.
-	if len(g.lens) == 4 && same && sep == '.' {
+	if g.n == 4 && same && sep == '.' {
 		if g.lens[0] <= 3 && g.lens[1] <= 3 && g.lens[2] <= 3 && g.lens[3] <= 3 && piiIpv4OK(text, i, g.end) {
 			return piiValueMatch{ValueIPAddress, i, g.end}, true
 		}
