@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -40,16 +41,14 @@ var skipDirs = map[string]bool{
 // walked for .ipynb files (and percent .py files when includePy). Excluded
 // paths are dropped. A missing path is a *PathError.
 func Discover(args []string, includePy bool, s *Settings) ([]Input, error) {
-	seen := map[string]bool{}
+	// Inputs are appended as they are found and deduplicated after the
+	// sort (the first one given wins, as the sort is stable): a walk of
+	// 50,000 notebooks keeps one list, not a list, a copy and a set.
 	var out []Input
 	add := func(in Input) {
-		if seen[in.Path] {
-			return
-		}
 		if s != nil && s.Excluded(s.RelToRoot(in.File)) {
 			return
 		}
-		seen[in.Path] = true
 		out = append(out, in)
 	}
 	for _, arg := range args {
@@ -71,7 +70,6 @@ func Discover(args []string, includePy bool, s *Settings) ([]Input, error) {
 			add(Input{Path: filepath.ToSlash(filepath.Clean(arg)), File: arg})
 			continue
 		}
-		var files []Input
 		err = filepath.WalkDir(arg, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
 				if p == arg {
@@ -80,7 +78,7 @@ func Discover(args []string, includePy bool, s *Settings) ([]Input, error) {
 				// An unreadable directory or file inside the walk: report it
 				// as a notebook that cannot be read, and go on.
 				if d != nil && d.IsDir() {
-					files = append(files, Input{Path: filepath.ToSlash(p), File: p})
+					add(Input{Path: filepath.ToSlash(p), File: p})
 					return fs.SkipDir
 				}
 				return nil
@@ -95,19 +93,22 @@ func Discover(args []string, includePy bool, s *Settings) ([]Input, error) {
 			lower := strings.ToLower(name)
 			switch {
 			case strings.HasSuffix(lower, ".ipynb"):
-				files = append(files, Input{Path: filepath.ToSlash(p), File: p})
+				add(Input{Path: filepath.ToSlash(p), File: p})
 			case includePy && strings.HasSuffix(lower, ".py"):
-				files = append(files, Input{Path: filepath.ToSlash(p), File: p, PercentOnly: true})
+				add(Input{Path: filepath.ToSlash(p), File: p, PercentOnly: true})
 			}
 			return nil
 		})
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", arg, err)
 		}
-		for _, in := range files {
-			add(in)
-		}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Path < out[j].Path })
-	return out, nil
+	uniq := out[:0]
+	for i := range out {
+		if i == 0 || out[i].Path != out[i-1].Path {
+			uniq = append(uniq, out[i])
+		}
+	}
+	return slices.Clip(uniq), nil
 }
