@@ -518,7 +518,7 @@ func (d *decoder) readSource(c *Cell) error {
 		if c.TooLarge {
 			return nil
 		}
-		if t.truncated {
+		if t.truncated || len(d.text) > MaxCellSource { // an escaped rune may overshoot by 3 bytes
 			c.TooLarge = true
 			return nil
 		}

@@ -633,9 +633,6 @@ func secScanProviders(text string) []secHit {
 	return secDropOverlaps(out)
 }
 
-// secHasLongRun reports whether text holds n or more consecutive
-// characters of [A-Za-z0-9_-] (a cheap precondition of every provider
-// format but private keys).
 // secTokenByte marks [A-Za-z0-9_-].
 var secTokenByte = func() (t [256]bool) {
 	for c := 0; c < 256; c++ {
@@ -644,6 +641,9 @@ var secTokenByte = func() (t [256]bool) {
 	return t
 }()
 
+// secHasLongRun reports whether text holds n or more consecutive
+// characters of [A-Za-z0-9_-] (a cheap precondition of every provider
+// format but private keys).
 func secHasLongRun(text string, n int) bool {
 	run := 0
 	for i := 0; i < len(text); i++ {
@@ -717,20 +717,6 @@ func secKeywords(text string) uint64 {
 		}
 	}
 	return found
-}
-
-// secHasKeyword is the plain form of secKeywords for one provider (the
-// oracle of its test).
-func secHasKeyword(text string, p *secProvider) bool {
-	for _, k := range p.kw {
-		if strings.Contains(text, k) {
-			return true
-		}
-		if p.id == "private-key" && (strings.Contains(text, "private key") || strings.Contains(text, "Private Key")) {
-			return true
-		}
-	}
-	return len(p.kw) == 0
 }
 
 // secScanURIs finds credentials inside URIs and connection strings (NB402).

@@ -137,3 +137,17 @@ func TestDOBDatesAgreeWithExpressions(t *testing.T) {
 		}
 	}
 }
+
+// secHasKeyword is the plain form of secKeywords for one provider: its
+// oracle.
+func secHasKeyword(text string, p *secProvider) bool {
+	for _, k := range p.kw {
+		if strings.Contains(text, k) {
+			return true
+		}
+		if p.id == "private-key" && (strings.Contains(text, "private key") || strings.Contains(text, "Private Key")) {
+			return true
+		}
+	}
+	return len(p.kw) == 0
+}
