@@ -1598,8 +1598,8 @@ func RedactValue(v string) string {
 	hs = append(hs, secScanURIs(v)...)
 	for _, m := range reURLSecretArg.FindAllStringSubmatchIndex(v, -1) {
 		val := v[m[2]:m[3]]
-		if IsPlaceholder(val) || len(val) < 6 {
-			continue
+		if IsPlaceholder(val) || len(val) < 6 || strings.HasPrefix(val, "<") {
+			continue // "<" starts a placeholder (<your key>) or a value already redacted
 		}
 		hs = append(hs, secHit{kind: "token", value: val, start: m[2], end: m[3]})
 	}
