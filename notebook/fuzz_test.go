@@ -98,7 +98,9 @@ func FuzzReadPercent(f *testing.F) {
 	if b, err := os.ReadFile("testdata/percent.py"); err == nil {
 		f.Add(b)
 	}
-	for _, s := range []string{"# %%\nx = 1\n# %% [markdown]\n# hi\n", "# ---\n# jupyter:\n# ---\n", "#%% tags=[\"a\"\n", "# %% [raw] k=\"v\" x=[1,\n"} {
+	for _, s := range []string{"# %%\nx = 1\n# %% [markdown]\n# hi\n", "# ---\n# jupyter:\n# ---\n", "#%% tags=[\"a\"\n", "# %% [raw] k=\"v\" x=[1,\n",
+		// Found by fuzzing: empty cells had no position map.
+		"# %%\n# %%\n", "# %%", "# %% [markdown]\n# %%\n\n"} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
