@@ -11,7 +11,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"unicode"
 
 	"github.com/nbprod/nbprod/analyze"
 	"github.com/nbprod/nbprod/analyze/nbdiff"
@@ -235,24 +234,6 @@ func location(f *analyze.Finding, old bool) string {
 		}
 	}
 	return s
-}
-
-// clean replaces control characters (which could drive a terminal) with
-// U+FFFD; tabs stay.
-func clean(s string) string {
-	if !strings.ContainsFunc(s, isControl) {
-		return s
-	}
-	return strings.Map(func(r rune) rune {
-		if isControl(r) {
-			return unicode.ReplacementChar
-		}
-		return r
-	}, s)
-}
-
-func isControl(r rune) bool {
-	return r != '\t' && (r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == 0x2028 || r == 0x2029)
 }
 
 // sorted returns a sorted copy of findings (analyze.SortFindings order,

@@ -9,6 +9,7 @@ import (
 
 	"github.com/nbprod/nbprod/analyze"
 	"github.com/nbprod/nbprod/analyze/nbdiff"
+	"github.com/nbprod/nbprod/emit/internal/textsafe"
 	"github.com/nbprod/nbprod/emit/report"
 )
 
@@ -99,25 +100,12 @@ func mdDiffBlock(hs []nbdiff.Hunk) string {
 	for _, h := range hs {
 		body.WriteString(hunkHeader(h) + "\n")
 		for _, l := range h.Lines {
-			body.WriteString(opMark(l.Op) + clean(l.Text) + "\n")
+			body.WriteString(opMark(l.Op) + textsafe.Clean(l.Text) + "\n")
 		}
 	}
 	s := body.String()
-	fence := strings.Repeat("`", max(3, longestRun(s, '`')+1))
+	fence := strings.Repeat("`", max(3, textsafe.LongestRun(s, '`')+1))
 	return fence + "diff\n" + s + fence + "\n"
-}
-
-func longestRun(s string, c rune) int {
-	longest, run := 0, 0
-	for _, r := range s {
-		if r == c {
-			run++
-			longest = max(longest, run)
-		} else {
-			run = 0
-		}
-	}
-	return longest
 }
 
 func mdFindings(b *strings.Builder, title string, fs []analyze.Finding, old bool) {
@@ -202,47 +190,9 @@ func urlSafe(s string) string {
 // Markdown punctuation is backslash-escaped, "<", ">" and "&" become
 // entities (no raw HTML), line breaks become <br>, and "@name" gets a
 // zero-width space so a comment mentions nobody.
-func mdText(s string) string {
-	var b strings.Builder
-	prev := rune(-1)
-	for i, r := range s {
-		switch {
-		case r == '\r':
-		case r == '\n':
-			b.WriteString("<br>")
-		case strings.ContainsRune("\\`*_[]|~#", r):
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case r == '<':
-			b.WriteString("&lt;")
-		case r == '>':
-			b.WriteString("&gt;")
-		case r == '&':
-			b.WriteString("&amp;")
-		case r == '@':
-			b.WriteRune(r)
-			next, _ := utf8.DecodeRuneInString(s[i+1:])
-			if isWord(next) && !isWord(prev) {
-				b.WriteRune('\u200b')
-			}
-		case isControl(r):
-			b.WriteRune(unicode.ReplacementChar)
-		default:
-			b.WriteRune(r)
-		}
-		prev = r
-	}
-	return b.String()
-}
+func mdText(s string) string { return textsafe.Markdown(s, "\\`*_[]|~#", isWord) }
 
 func isWord(r rune) bool { return r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r) }
 
 // mdCode is an inline code span holding s on one line.
-func mdCode(s string) string {
-	s = clean(oneLine(s))
-	fence := strings.Repeat("`", longestRun(s, '`')+1)
-	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") {
-		s = " " + s + " "
-	}
-	return fence + strings.ReplaceAll(s, "|", `\|`) + fence
-}
+func mdCode(s string) string { return textsafe.CodeSpan(textsafe.Clean(oneLine(s))) }

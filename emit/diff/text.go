@@ -9,6 +9,7 @@ import (
 
 	"github.com/nbprod/nbprod/analyze"
 	"github.com/nbprod/nbprod/analyze/nbdiff"
+	"github.com/nbprod/nbprod/emit/internal/textsafe"
 )
 
 type paint func(string) string
@@ -94,8 +95,8 @@ func Text(w io.Writer, r *nbdiff.Result, opts Options) error {
 		st = colorStyles(w)
 	}
 	var b strings.Builder
-	b.WriteString(st.file("--- "+clean(label(r.OldLabel, r.Path))) + "\n")
-	b.WriteString(st.file("+++ "+clean(label(r.NewLabel, r.Path))) + "\n")
+	b.WriteString(st.file("--- "+textsafe.Clean(label(r.OldLabel, r.Path))) + "\n")
+	b.WriteString(st.file("+++ "+textsafe.Clean(label(r.NewLabel, r.Path))) + "\n")
 	if len(r.NotebookMetadata) > 0 {
 		b.WriteString("\n" + st.cell("notebook metadata") + "\n")
 		writeHunks(&b, r.NotebookMetadata, st)
@@ -153,7 +154,7 @@ func writeHunks(b *strings.Builder, hs []nbdiff.Hunk, st styles) {
 	for _, h := range hs {
 		b.WriteString(st.hunk(hunkHeader(h)) + "\n")
 		for _, l := range h.Lines {
-			line := opMark(l.Op) + clean(l.Text)
+			line := opMark(l.Op) + textsafe.Clean(l.Text)
 			switch l.Op {
 			case nbdiff.Insert:
 				line = st.insert(line)
@@ -185,10 +186,10 @@ func writeFindings(b *strings.Builder, title string, fs []analyze.Finding, path 
 		if p == "" {
 			p = path
 		}
-		b.WriteString("  " + clean(oneLine(p)) + ":" + location(f, old) + ": " + f.Rule + " " +
-			st.sev(f.Severity)("["+f.Severity.String()+"]") + " " + clean(oneLine(f.Message)) + "\n")
+		b.WriteString("  " + textsafe.Clean(oneLine(p)) + ":" + location(f, old) + ": " + f.Rule + " " +
+			st.sev(f.Severity)("["+f.Severity.String()+"]") + " " + textsafe.Clean(oneLine(f.Message)) + "\n")
 		if f.Fix != "" && !old {
-			b.WriteString("    " + st.dim("fix:") + " " + clean(oneLine(f.Fix)) + "\n")
+			b.WriteString("    " + st.dim("fix:") + " " + textsafe.Clean(oneLine(f.Fix)) + "\n")
 		}
 	}
 	if hidden > 0 {

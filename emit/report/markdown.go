@@ -6,9 +6,9 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/nbprod/nbprod/analyze"
+	"github.com/nbprod/nbprod/emit/internal/textsafe"
 )
 
 // mdManyFindings is the number of blocker and warning rows above which a
@@ -162,39 +162,7 @@ func mdFindingTable(b *strings.Builder, fs []*analyze.Finding) {
 // backticks cannot open a code span), "<", ">" and "&" become entities (no
 // raw HTML), line breaks become <br>, and "@name" gets a zero-width space
 // after the "@" so that a comment does not mention a GitHub user.
-func mdText(s string) string {
-	var b strings.Builder
-	prev := rune(-1)
-	for i, r := range s {
-		switch {
-		case r == '\r':
-			// dropped; "\n" makes the break
-		case r == '\n':
-			b.WriteString("<br>")
-		case strings.ContainsRune("\\`*_[]|~", r):
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case r == '<':
-			b.WriteString("&lt;")
-		case r == '>':
-			b.WriteString("&gt;")
-		case r == '&':
-			b.WriteString("&amp;")
-		case r == '@':
-			b.WriteRune(r)
-			next, _ := utf8.DecodeRuneInString(s[i+1:])
-			if isWordRune(next) && !isWordRune(prev) {
-				b.WriteRune('\u200b')
-			}
-		case isControl(r):
-			b.WriteRune(unicode.ReplacementChar)
-		default:
-			b.WriteRune(r)
-		}
-		prev = r
-	}
-	return b.String()
-}
+func mdText(s string) string { return textsafe.Markdown(s, "\\`*_[]|~", isWordRune) }
 
 func isWordRune(r rune) bool {
 	return r == '_' || r == '-' || unicode.IsLetter(r) || unicode.IsDigit(r)
@@ -203,23 +171,7 @@ func isWordRune(r rune) bool {
 // mdCode renders s as a code span that survives inside a table cell: the
 // fence is longer than any backtick run in s, and "|" is escaped (GFM
 // splits cells before it parses code spans).
-func mdCode(s string) string {
-	s = oneLine(s)
-	longest, run := 0, 0
-	for _, r := range s {
-		if r == '`' {
-			run++
-			longest = max(longest, run)
-		} else {
-			run = 0
-		}
-	}
-	fence := strings.Repeat("`", longest+1)
-	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") {
-		s = " " + s + " "
-	}
-	return fence + strings.ReplaceAll(s, "|", `\|`) + fence
-}
+func mdCode(s string) string { return textsafe.CodeSpan(textsafe.OneLine(s)) }
 
 // mdURLPart keeps a rule ID usable inside a link destination.
 func mdURLPart(s string) string {

@@ -5,7 +5,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"unicode"
 
 	"github.com/nbprod/nbprod/analyze"
 )
@@ -256,32 +255,6 @@ func showsSnippet(f *analyze.Finding) bool {
 		return false
 	}
 	return f.Category != analyze.CatSecurity && f.Category != analyze.CatPersonalData
-}
-
-// oneLine replaces line breaks with spaces and other control characters
-// (which could drive a terminal) with U+FFFD; tabs stay.
-func oneLine(s string) string {
-	if !strings.ContainsFunc(s, isControl) {
-		return s
-	}
-	var b strings.Builder
-	for i, r := range s {
-		switch {
-		case r == '\r' && strings.HasPrefix(s[i+1:], "\n"):
-			// "\r\n" is one break
-		case r == '\n' || r == '\r':
-			b.WriteByte(' ')
-		case isControl(r):
-			b.WriteRune(unicode.ReplacementChar)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
-
-func isControl(r rune) bool {
-	return r != '\t' && (r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == 0x2028 || r == 0x2029)
 }
 
 // sortedCategories sorts categories in ID order, unknown ones last by name.

@@ -28,6 +28,7 @@ import (
 	"strings"
 
 	"github.com/nbprod/nbprod/analyze"
+	"github.com/nbprod/nbprod/emit/internal/textsafe"
 )
 
 const (
@@ -361,7 +362,7 @@ func sarifRules(m Meta) ([]sarifRule, map[string]int) {
 }
 
 func ruleDescriptor(r *analyze.Rule, sev analyze.Severity) sarifRule {
-	short := oneLine(r.Doc.Summary)
+	short := textsafe.OneLine(r.Doc.Summary)
 	if short == "" {
 		short = r.Name
 	}

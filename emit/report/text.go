@@ -12,6 +12,7 @@ import (
 	"github.com/muesli/termenv"
 
 	"github.com/nbprod/nbprod/analyze"
+	"github.com/nbprod/nbprod/emit/internal/textsafe"
 )
 
 // paint styles one piece of single-line text.
@@ -153,7 +154,7 @@ func (s *textSink) end(errs []analyze.InternalError) error {
 	b.WriteByte('\n')
 	for _, e := range errs {
 		b.WriteString(s.st.errLabel("internal error:"))
-		b.WriteString(" " + oneLine(e.Path) + ": " + oneLine(e.Msg) + "\n")
+		b.WriteString(" " + textsafe.OneLine(e.Path) + ": " + textsafe.OneLine(e.Msg) + "\n")
 	}
 	s.w.WriteString(b.String())
 	return nil
@@ -191,7 +192,7 @@ func writeGroup(b *strings.Builder, g notebookGroup, st styles, opts Options) {
 // writeHeader writes "path  score 72/100  (data-access: 1 blocker;
 // hygiene: 2 warnings, 1 info)".
 func writeHeader(b *strings.Builder, g notebookGroup, st styles) {
-	b.WriteString(st.path(oneLine(g.path)))
+	b.WriteString(st.path(textsafe.OneLine(g.path)))
 	if g.nb == nil {
 		b.WriteByte('\n')
 		return
@@ -227,24 +228,24 @@ func writeHeader(b *strings.Builder, g notebookGroup, st styles) {
 // code line with a caret underline, the fix and related locations.
 func writeFinding(b *strings.Builder, f *analyze.Finding, st styles) {
 	sev := st.sev(f.Severity)
-	b.WriteString(st.path(oneLine(f.Path)))
+	b.WriteString(st.path(textsafe.OneLine(f.Path)))
 	if loc := humanLocation(f); loc != "" {
 		b.WriteString(":" + st.location(loc))
 	}
 	b.WriteString(": ")
-	b.WriteString(st.rule(oneLine(f.Rule)))
+	b.WriteString(st.rule(textsafe.OneLine(f.Rule)))
 	b.WriteString(" " + sev("["+f.Severity.String()+"]"))
-	b.WriteString(" " + oneLine(f.Message) + "\n")
+	b.WriteString(" " + textsafe.OneLine(f.Message) + "\n")
 	if showsSnippet(f) {
 		writeSnippet(b, f, st)
 	}
 	if f.Fix != "" {
-		b.WriteString("  " + st.fixLabel("fix:") + " " + oneLine(f.Fix) + "\n")
+		b.WriteString("  " + st.fixLabel("fix:") + " " + textsafe.OneLine(f.Fix) + "\n")
 	}
 	for _, r := range f.Related {
 		b.WriteString("  " + st.dim("related:") + " " + relatedLocation(r))
 		if r.Message != "" {
-			b.WriteString(": " + oneLine(r.Message))
+			b.WriteString(": " + textsafe.OneLine(r.Message))
 		}
 		b.WriteByte('\n')
 	}
@@ -259,7 +260,7 @@ func writeFinding(b *strings.Builder, f *analyze.Finding, st styles) {
 // line; tabs before it are copied so that it lines up.
 func writeSnippet(b *strings.Builder, f *analyze.Finding, st styles) {
 	code, _, _ := strings.Cut(f.Snippet, "\n")
-	code = oneLine(strings.TrimRight(code, "\r"))
+	code = textsafe.OneLine(strings.TrimRight(code, "\r"))
 	num := strconv.Itoa(f.Line)
 	b.WriteString("  " + st.gutter(num+" |") + " " + code + "\n")
 	under := underline(code, f)
@@ -387,8 +388,8 @@ func writeStatistics(b *strings.Builder, rows map[string]*statRow, st styles) {
 		}
 		n := strconv.Itoa(r.count)
 		b.WriteString(strings.Repeat(" ", wCount-len(n)) + n + "  ")
-		b.WriteString(st.rule(oneLine(r.id)) + strings.Repeat(" ", wID-utf8.RuneCountInString(r.id)) + "  ")
-		b.WriteString(oneLine(r.name) + strings.Repeat(" ", wName-utf8.RuneCountInString(r.name)) + "  ")
+		b.WriteString(st.rule(textsafe.OneLine(r.id)) + strings.Repeat(" ", wID-utf8.RuneCountInString(r.id)) + "  ")
+		b.WriteString(textsafe.OneLine(r.name) + strings.Repeat(" ", wName-utf8.RuneCountInString(r.name)) + "  ")
 		b.WriteString(st.sev(top)(strings.Join(sevs, "/")) + "\n")
 	}
 	b.WriteByte('\n')
