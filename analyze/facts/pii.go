@@ -22,6 +22,7 @@ import (
 	"html"
 	"net/netip"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -651,33 +652,25 @@ func (s *piiState) union(a, b int) int {
 }
 
 func (s *piiState) addName(f int, name string) {
-	if f < 0 || name == "" {
-		return
-	}
-	fi := s.frames[f]
-	for _, x := range fi.names {
-		if x == name {
-			return
-		}
-	}
-	fi.names = append(fi.names, name)
-	for _, t := range piiNameTokens(name) {
-		fi.tokens[t] = true
+	if f >= 0 && name != "" {
+		s.frames[f].addLabel(&s.frames[f].names, name)
 	}
 }
 
 func (s *piiState) addTable(f int, table string) {
-	if f < 0 || table == "" {
+	if f >= 0 && table != "" {
+		s.frames[f].addLabel(&s.frames[f].tables, table)
+	}
+}
+
+// addLabel adds a name or table the frame is known by (once) and its
+// tokens.
+func (fi *piiFrameInfo) addLabel(list *[]string, v string) {
+	if slices.Contains(*list, v) {
 		return
 	}
-	fi := s.frames[f]
-	for _, x := range fi.tables {
-		if x == table {
-			return
-		}
-	}
-	fi.tables = append(fi.tables, table)
-	for _, t := range piiNameTokens(table) {
+	*list = append(*list, v)
+	for _, t := range piiNameTokens(v) {
 		fi.tokens[t] = true
 	}
 }
