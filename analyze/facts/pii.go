@@ -3260,14 +3260,19 @@ func piiCardPrefixOK(d string) bool {
 
 // piiLineAround returns the line of text holding [start, end).
 func piiLineAround(text string, start, end int) string {
-	ls := strings.LastIndexByte(text[:start], '\n') + 1
-	le := strings.IndexByte(text[end:], '\n')
-	if le < 0 {
-		le = len(text)
-	} else {
-		le += end
-	}
+	ls, le := piiLineBounds(text, start, end)
 	return text[ls:le]
+}
+
+// piiLineBounds returns the start of the line holding start and the end
+// (the newline or the end of text) of the line holding end.
+func piiLineBounds(text string, start, end int) (ls, le int) {
+	ls = strings.LastIndexByte(text[:start], '\n') + 1
+	le = strings.IndexByte(text[end:], '\n')
+	if le < 0 {
+		return ls, len(text)
+	}
+	return ls, le + end
 }
 
 // header returns the first non-blank line of text (a table's header).
@@ -3421,13 +3426,8 @@ func piiDOBDates(ms []piiValueMatch, text string) []piiValueMatch {
 		// below the header nor on a line naming birth), dates do not span
 		// lines, and every date has a year of 19xx or 20xx: the expression
 		// runs only on the lines after the word that hold such a year.
-		for ls := strings.LastIndexByte(text[:loc[0]], '\n') + 1; ls < len(text); {
-			le := strings.IndexByte(text[ls:], '\n')
-			if le < 0 {
-				le = len(text)
-			} else {
-				le += ls
-			}
+		for ls, _ := piiLineBounds(text, loc[0], loc[0]); ls < len(text); {
+			_, le := piiLineBounds(text, ls, ls)
 			if line := text[ls:le]; piiHasYear(line) {
 				for _, d := range piiDateRe.FindAllStringIndex(line, -1) {
 					d[0], d[1] = d[0]+ls, d[1]+ls
@@ -3498,13 +3498,7 @@ var piiDOBFirst = func() (t [256]bool) {
 // lines).
 func piiFirstDOBWord(text string) []int {
 	for i := piiDOBWordFrom(text, 0); i >= 0; {
-		ls := strings.LastIndexByte(text[:i], '\n') + 1
-		le := strings.IndexByte(text[i:], '\n')
-		if le < 0 {
-			le = len(text)
-		} else {
-			le += i
-		}
+		ls, le := piiLineBounds(text, i, i)
 		if loc := piiDobWordRe.FindStringIndex(text[ls:le]); loc != nil {
 			return []int{loc[0] + ls, loc[1] + ls}
 		}
