@@ -14,6 +14,7 @@ import (
 
 	"github.com/nbprod/nbprod/analyze"
 	"github.com/nbprod/nbprod/analyze/nbdiff"
+	"github.com/nbprod/nbprod/emit/report"
 	"github.com/nbprod/nbprod/notebook"
 )
 
@@ -217,23 +218,14 @@ func location(f *analyze.Finding, old bool) string {
 	if f.Cell < 0 {
 		return "notebook"
 	}
-	s := "cell " + strconv.Itoa(f.Cell+1)
+	return oldPrefix(old) + report.CellLocation(f)
+}
+
+func oldPrefix(old bool) string {
 	if old {
-		s = "old " + s
+		return "old "
 	}
-	switch {
-	case f.Output != nil:
-		s += ":output " + strconv.Itoa(f.Output.Index+1)
-		if f.Output.Line > 0 {
-			s += ":" + strconv.Itoa(f.Output.Line)
-		}
-	case f.Line > 0:
-		s += ":" + strconv.Itoa(f.Line)
-		if f.Column > 0 {
-			s += ":" + strconv.Itoa(f.Column)
-		}
-	}
-	return s
+	return ""
 }
 
 // sorted returns a sorted copy of findings (analyze.SortFindings order,

@@ -157,23 +157,7 @@ func proseLocation(f *analyze.Finding, old bool) string {
 	if f.Cell < 0 {
 		return "notebook"
 	}
-	s := "cell " + strconv.Itoa(f.Cell+1)
-	if old {
-		s = "old " + s
-	}
-	switch {
-	case f.Output != nil:
-		s += ", output " + strconv.Itoa(f.Output.Index+1)
-		if f.Output.Line > 0 {
-			s += ", line " + strconv.Itoa(f.Output.Line)
-		}
-	case f.Line > 0:
-		s += ", line " + strconv.Itoa(f.Line)
-		if f.Column > 0 {
-			s += ", col " + strconv.Itoa(f.Column)
-		}
-	}
-	return s
+	return oldPrefix(old) + report.ProseLocation(f)
 }
 
 // urlSafe keeps letters and digits of a rule ID (IDs are NBxxx).

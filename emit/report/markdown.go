@@ -153,7 +153,7 @@ func mdFindingTable(b *strings.Builder, fs []*analyze.Finding) {
 		if f.Fix != "" {
 			msg += "<br>Fix: " + mdText(f.Fix)
 		}
-		b.WriteString("| " + sev + " | " + rule + " | " + proseLocation(f) + " | " + msg + " |\n")
+		b.WriteString("| " + sev + " | " + rule + " | " + ProseLocation(f) + " | " + msg + " |\n")
 	}
 }
 

@@ -125,9 +125,10 @@ func ruleSeverity(sev map[string]analyze.Severity, r *analyze.Rule) analyze.Seve
 // hasCell reports whether f is located in a cell (not notebook level).
 func hasCell(f *analyze.Finding) bool { return f.Cell >= 0 }
 
-// humanLocation is the text-report location after the path: "cell 5:2:20",
-// "cell 5:2", "cell 5", "cell 5:output 1:3", or "" at notebook level.
-func humanLocation(f *analyze.Finding) string {
+// CellLocation is the text-report location after the path: "cell 5:2:20",
+// "cell 5:2", "cell 5", "cell 5:output 1:3", or "" at notebook level (the
+// diff formatters use it too).
+func CellLocation(f *analyze.Finding) string {
 	if !hasCell(f) {
 		return ""
 	}
@@ -150,9 +151,10 @@ func humanLocation(f *analyze.Finding) string {
 	return b.String()
 }
 
-// proseLocation is the location in words, for Markdown: "cell 5, line 2,
-// col 20", "cell 5, output 1, line 3", "notebook".
-func proseLocation(f *analyze.Finding) string {
+// ProseLocation is the location in words, for Markdown: "cell 5, line 2,
+// col 20", "cell 5, output 1, line 3", "notebook" (the diff formatters use
+// it too).
+func ProseLocation(f *analyze.Finding) string {
 	if !hasCell(f) {
 		return "notebook"
 	}

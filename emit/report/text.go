@@ -229,7 +229,7 @@ func writeHeader(b *strings.Builder, g notebookGroup, st styles) {
 func writeFinding(b *strings.Builder, f *analyze.Finding, st styles) {
 	sev := st.sev(f.Severity)
 	b.WriteString(st.path(textsafe.OneLine(f.Path)))
-	if loc := humanLocation(f); loc != "" {
+	if loc := CellLocation(f); loc != "" {
 		b.WriteString(":" + st.location(loc))
 	}
 	b.WriteString(": ")
