@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/nbprod/nbprod/analyze"
 	"github.com/nbprod/nbprod/analyze/nbdiff"
@@ -139,7 +138,7 @@ func mdTable(b *strings.Builder, fs []*analyze.Finding, old bool) {
 		if f.Severity == analyze.Blocker {
 			sev = "**" + sev + "**"
 		}
-		rule := "[" + mdText(f.Rule) + "](" + report.RuleDocURL(urlSafe(f.Rule)) + ")"
+		rule := "[" + mdText(f.Rule) + "](" + report.RuleDocURL(f.Rule) + ")"
 		if f.Name != "" {
 			rule += " " + mdText(f.Name)
 		}
@@ -158,16 +157,6 @@ func proseLocation(f *analyze.Finding, old bool) string {
 		return "notebook"
 	}
 	return oldPrefix(old) + report.ProseLocation(f)
-}
-
-// urlSafe keeps letters and digits of a rule ID (IDs are NBxxx).
-func urlSafe(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r < utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
-			return r
-		}
-		return -1
-	}, s)
 }
 
 // mdText escapes s for inline Markdown in a table cell or paragraph:

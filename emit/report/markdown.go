@@ -145,7 +145,7 @@ func mdFindingTable(b *strings.Builder, fs []*analyze.Finding) {
 		if f.Severity == analyze.Blocker {
 			sev = "**" + sev + "**"
 		}
-		rule := "[" + mdText(f.Rule) + "](" + RuleDocURL(mdURLPart(f.Rule)) + ")"
+		rule := "[" + mdText(f.Rule) + "](" + RuleDocURL(f.Rule) + ")"
 		if f.Name != "" {
 			rule += " " + mdText(f.Name)
 		}
@@ -172,8 +172,3 @@ func isWordRune(r rune) bool {
 // fence is longer than any backtick run in s, and "|" is escaped (GFM
 // splits cells before it parses code spans).
 func mdCode(s string) string { return textsafe.CodeSpan(textsafe.OneLine(s)) }
-
-// mdURLPart keeps a rule ID usable inside a link destination.
-func mdURLPart(s string) string {
-	return encodeURIPath(s, true)
-}

@@ -40,9 +40,9 @@ const (
 )
 
 // RuleDocURL is the documentation page of a rule (SARIF helpUri, Markdown
-// links).
+// links); the ID is percent-encoded, so any ID gives a usable link.
 func RuleDocURL(id string) string {
-	return toolURI + "/blob/main/analyze/rules/docs/" + id + ".md"
+	return toolURI + "/blob/main/analyze/rules/docs/" + encodeURIPath(id, true) + ".md"
 }
 
 // view is the sorted, read-only material every formatter works from. It
